@@ -1,0 +1,70 @@
+# Build, lint and test loop for the KVM SEV live-migration series.
+# See README.md. Every target installs what it needs (scripts/deps.sh).
+
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: all deps tree export kernel selftests initramfs vmtest lint check \
+	demo bench base-run selfcheck roundtrip clean help
+
+all: check
+
+help:
+	@sed -n 's/^## //p' README.md | head -40
+
+deps:
+	@$(S)/deps.sh
+
+## make tree: unpack the base into build/linux and git am patches/
+tree: deps
+	@$(S)/tree.sh
+
+## make export: regenerate patches/ from build/linux
+export:
+	@$(S)/export.sh
+
+## make kernel: build the test kernel (config/kvm-sev-test.config)
+kernel: deps
+	@[ -d build/linux/.git ] || $(S)/tree.sh
+	@$(S)/build-kernel.sh
+
+## make selftests: build the KVM selftests statically
+selftests: deps
+	@$(S)/build-selftests.sh
+
+initramfs:
+	@$(S)/initramfs.sh
+
+## make vmtest TESTS='glob ...': run selftests, one QEMU boot each
+vmtest: deps
+	@$(S)/initramfs.sh >/dev/null
+	@$(S)/vmtest.sh
+
+## make lint: checkpatch, per-patch builds, sparse, htmldocs
+lint: deps
+	@$(S)/lint.sh
+
+selfcheck: deps
+	@$(S)/selfcheck.sh
+
+roundtrip:
+	@$(S)/roundtrip.sh
+
+## make check: every gate; ends with "N passed, N failed, N skipped"
+check:
+	@$(S)/check.sh
+
+## make demo: build, boot under QEMU and show the series at work
+demo: deps
+	@$(S)/demo.sh
+
+## make bench: benchmarks that print figures
+bench: deps
+	@$(S)/bench.sh
+
+## make base-run: run every test on the unpatched base (for known-tcg-failures)
+base-run: deps
+	@$(S)/base-run.sh
+
+clean:
+	rm -rf build

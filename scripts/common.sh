@@ -1,0 +1,37 @@
+# Shared settings for the scripts. Sourced, not run.
+# shellcheck shell=bash
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+
+# The base the series was made against: Debian's linux-source-6.12 package.
+BASE_PKG=linux-source-6.12
+BASE_VERSION=$(cat "$TOP/patches/BASE-VERSION" 2>/dev/null || echo 6.12.117-1~deb12u1)
+
+KTREE=${KTREE:-$BUILD/linux}         # git tree: base commit + series
+KOBJ=${KOBJ:-$BUILD/kobj}            # kernel build output (O=)
+SELFTESTS_OUT=${SELFTESTS_OUT:-$BUILD/selftests}
+RESULTS=${RESULTS:-$BUILD/results}
+
+# Fixed identity and dates make the base commit, and so the round trip,
+# reproducible on any machine.
+export GIT_AUTHOR_NAME="Debian linux-source" GIT_AUTHOR_EMAIL="base@invalid"
+export GIT_COMMITTER_NAME="kvm-sev-lm" GIT_COMMITTER_EMAIL="build@invalid"
+
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+# The kernel embeds build paths; let ccache hit across checkouts.
+export CCACHE_BASEDIR=$TOP
+export CCACHE_NOHASHDIR=1
+export KBUILD_BUILD_TIMESTAMP="2026-01-01"
+export KBUILD_BUILD_USER=kvm-sev-lm KBUILD_BUILD_HOST=build
+
+JOBS=${JOBS:-$(nproc)}
+
+say()  { printf '==> %s\n' "$*"; }
+warn() { printf '\n!!!!!!!! WARNING: %s\n\n' "$*" >&2; }
+die()  { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+kmake() {
+	make -C "$KTREE" O="$KOBJ" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
+}
