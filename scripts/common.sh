@@ -1,6 +1,10 @@
 # Shared settings for the scripts. Sourced, not run.
 # shellcheck shell=bash
 
+# Debian's tools first (python3 with ply and sphinx), whatever else the
+# environment puts ahead of them (pyenv, for one).
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 

@@ -61,7 +61,7 @@ checkpatch)
 		while IFS= read -r line; do
 			[ -n "$line" ] || continue
 			type=$(sed -n 's/.*: \(ERROR\|WARNING\|CHECK\):\([A-Z_0-9]*\):.*/\2/p' <<<"$line")
-			if [ -n "$type" ] && grep -qE "^$p[[:space:]]+$type[[:space:]]" "$allow" 2>/dev/null; then
+			if [ -n "$type" ] && grep -qE "^$p[[:space:]]+$type([[:space:]]|$)" "$allow" 2>/dev/null; then
 				echo "allowed: $line"
 				continue
 			fi

@@ -2,7 +2,7 @@
 # Boot the built kernel once under QEMU TCG and run one test in it.
 #   run-one.sh NAME BINARY TIMEOUT [ARGS...]
 # Writes $RESULTS/NAME.{log,status,out}; status is PASS, SKIP or FAIL plus
-# a reason. NAME may contain '/'.
+# a reason. NAME may contain '/'. EXTRA_FILES: more files for /test.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -18,7 +18,7 @@ work=$(mktemp -d "$BUILD/tmp.run.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 mkdir -p "$work/root/test"
-cp "$bin" "$work/root/test/"
+cp "$bin" ${EXTRA_FILES:-} "$work/root/test/"
 {
 	printf 'KVMTEST_NAME=%q\nKVMTEST_TIMEOUT=%q\n' "$name" "$tmo"
 } > "$work/root/test/env"

@@ -1,0 +1,14 @@
+#!/bin/sh
+# Runs inside the test VM for make demo.
+echo "== kernel under test: $(uname -r)"
+echo "== CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-), flags: $(grep -m1 -o -w -E 'svm|npt|sev|sev_es' /proc/cpuinfo | sort -u | tr '\n' ' ')"
+if [ -d /sys/module/kvm_amd ]; then
+	echo "== kvm_amd loaded: sev=$(cat /sys/module/kvm_amd/parameters/sev) sev_es=$(cat /sys/module/kvm_amd/parameters/sev_es) nested=$(cat /sys/module/kvm_amd/parameters/nested)"
+else
+	echo "== kvm_amd NOT loaded"
+fi
+echo "== SEV state of the host:"
+dmesg | grep -i -E 'sev|ccp|psp' | sed 's/^/   /' | head -n 10
+[ -e /dev/sev ] && echo "   /dev/sev present" || echo "   no /dev/sev: no PSP (no SEV firmware on this host)"
+echo "== in-kernel KVM_HC_MAP_GPA_RANGE demo"
+exec ./shared_gpa_demo
