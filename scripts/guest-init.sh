@@ -7,10 +7,12 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmpfs /tmp
+mount -t cgroup2 cgroup2 /sys/fs/cgroup
 mkdir -p /dev/shm /dev/hugepages
 mount -t tmpfs tmpfs /dev/shm
 mount -t hugetlbfs hugetlbfs /dev/hugepages
-echo 16 > /proc/sys/vm/nr_hugepages 2>/dev/null
+# hugetlb-backed tests (dirty_log_page_splitting_test) need 2M pages.
+echo 160 > /proc/sys/vm/nr_hugepages 2>/dev/null
 
 echo "@@KVMTEST-BOOTED $(uname -r)@@"
 modprobe kvm_amd || echo "@@KVMTEST-NOTE modprobe kvm_amd failed@@"

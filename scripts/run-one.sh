@@ -24,7 +24,7 @@ cp "$bin" ${EXTRA_FILES:-} "$work/root/test/"
 } > "$work/root/test/env"
 {
 	printf 'exec ./%q' "$(basename "$bin")"
-	printf ' %q' "$@"
+	[ $# = 0 ] || printf ' %q' "$@"
 	printf '\n'
 } > "$work/root/test/run"
 (cd "$work/root" && find . -print0 | sort -z | cpio --null -o -H newc --quiet) > "$work/test.cpio"
