@@ -74,11 +74,16 @@ checkpatch)
 bisect)
 	[ "$n" -gt 0 ] || { echo "the series is empty"; exit 4; }
 	obj=$BUILD/lint-obj
+	rm -f "$BUILD"/lint-sparse-*
 	worktree base
 	prepare_obj "$obj" || exit 1
 	wmake "$obj" W=1 $DIRS > "$BUILD/lint-bisect-0.log" 2>&1 ||
 		{ tail -n 30 "$BUILD/lint-bisect-0.log"; echo "the base does not build"; exit 1; }
 	norm < "$BUILD/lint-bisect-0.log" > "$BUILD/lint-bisect-base.warn"
+	# Sparse on the base while this tree is built: the sparse gate then
+	# only has to check the top of the series.
+	wmake "$obj" C=2 $DIRS > "$BUILD/lint-sparse-base.log" 2>&1 &&
+		norm < "$BUILD/lint-sparse-base.log" > "$BUILD/lint-sparse-base.warn"
 	bad=0 i=0
 	for c in $(git -C "$KTREE" rev-list --reverse base..HEAD); do
 		i=$((i + 1))
@@ -96,8 +101,10 @@ bisect)
 	;;
 sparse)
 	[ "$n" -gt 0 ] || { echo "the series is empty"; exit 4; }
-	obj=$BUILD/lint-sparse
-	for rev in base HEAD; do
+	obj=$BUILD/lint-obj	# shared with bisect, which leaves it built at HEAD
+	revs="base HEAD"
+	[ -s "$BUILD/lint-sparse-base.log" ] && [ -f "$BUILD/lint-sparse-base.warn" ] && revs=HEAD
+	for rev in $revs; do
 		worktree "$(git -C "$KTREE" rev-parse $rev)"
 		[ -f "$obj/.config" ] || prepare_obj "$obj" || exit 1
 		# virt/kvm/ is built, and checked, as part of arch/x86/kvm/.

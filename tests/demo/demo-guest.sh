@@ -8,7 +8,7 @@ else
 	echo "== kvm_amd NOT loaded"
 fi
 echo "== SEV state of the host:"
-dmesg | grep -i -E 'sev|ccp|psp' | sed 's/^/   /' | head -n 10
+dmesg | grep -E 'SEV|SME|ccp|psp|PSP' | sed 's/^/   /' | head -n 10 | grep . || echo '   no SEV, SME, CCP or PSP messages from the kernel'
 [ -e /dev/sev ] && echo "   /dev/sev present" || echo "   no /dev/sev: no PSP (no SEV firmware on this host)"
 echo "== in-kernel KVM_HC_MAP_GPA_RANGE demo"
 exec ./shared_gpa_demo
