@@ -53,7 +53,8 @@ gate runner-selfcheck "$TOP/scripts/selfcheck.sh"
 
 echo "==> selftests under QEMU TCG"
 "$TOP/scripts/vmtest.sh" > "$logs/vmtest.log" 2>&1
-grep -v '^==>' "$logs/vmtest.log" | sed -n '/^vmtest: /!p'
+# The report only: the runner's progress lines are in the log.
+sed -n '/^== results, in test order$/,$p' "$logs/vmtest.log" | sed '1d;/^vmtest: /d'
 if [ -f "$RESULTS/COUNTS" ]; then
 	read -r p f s < "$RESULTS/COUNTS"
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))

@@ -40,6 +40,7 @@ def main():
     names = [l.strip() for l in open(os.path.join(res, "SELECTED")) if l.strip()]
     counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
     failures = []
+    print("== results, in test order")
     for name in names:
         slug = name.replace("/", "_")
         try:
