@@ -33,4 +33,26 @@ say "running ${#sel[@]} tests, ${VMJOBS:-$JOBS} at a time"
 for t in "${sel[@]}"; do
 	echo "$t $SELFTESTS_OUT/$t $(params "$t")"
 done | xargs -P "${VMJOBS:-$JOBS}" -L 1 "$TOP/scripts/run-one.sh"
+
+# Some upstream tests compare guest and host clocks or wait for progress
+# within a few seconds, and under TCG on a loaded 2-core host they fail now
+# and then (hyperv_clock, xapic_ipi_test were seen to). A test that failed
+# by exit status or timeout gets one more boot; the report says so. A kernel
+# report (WARN, lockdep, ...) is never retried, nor is a known TCG failure.
+for t in "${sel[@]}"; do
+	slug=${t//\//_}
+	st=$(cat "$RESULTS/$slug.status" 2>/dev/null || echo "FAIL not run")
+	case $st in
+	"FAIL kernel report"*|PASS*|SKIP*) continue ;;
+	esac
+	grep -qE "^${t##*/}[[:space:]]" "$TOP/tests/known-tcg-failures" 2>/dev/null && continue
+	for f in log out dmesg status secs; do
+		[ -f "$RESULTS/$slug.$f" ] && mv "$RESULTS/$slug.$f" "$RESULTS/$slug.first.$f"
+	done
+	# shellcheck disable=SC2046
+	"$TOP/scripts/run-one.sh" "$t" "$SELFTESTS_OUT/$t" $(params "$t")
+	case $(cat "$RESULTS/$slug.status") in
+	PASS*) echo "PASS passed on retry; first run: $st" > "$RESULTS/$slug.status" ;;
+	esac
+done
 python3 "$TOP/scripts/report.py" "$RESULTS" "$TOP/tests" --counts "$RESULTS/COUNTS"
