@@ -5,7 +5,8 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: all deps tree export kernel selftests initramfs vmtest lint check \
-	demo bench base-run selfcheck roundtrip clean help
+	demo bench base-run selfcheck roundtrip clean help qemu-tree qemu \
+	qemu-export qemu-test sev-host
 
 all: check
 
@@ -23,6 +24,27 @@ tree: deps
 export:
 	@$(S)/export.sh
 
+## make qemu-tree: unpack Debian's qemu source into build/qemu, git am qemu/patches/
+qemu-tree: deps
+	@$(S)/qemu-tree.sh
+
+## make qemu-export: regenerate qemu/patches/ from build/qemu
+qemu-export:
+	@$(S)/qemu-export.sh
+
+## make qemu: build the patched QEMU (x86_64-softmmu) into build/qemu-obj
+qemu: deps
+	@$(S)/build-qemu.sh
+
+## make qemu-test: the QEMU-level test of the emulated SEV host CPU
+qemu-test: qemu
+	@$(S)/qemu-test.sh
+
+## make sev-host: what the kernel under test makes of the emulated SEV host
+sev-host: qemu
+	@$(S)/initramfs.sh >/dev/null
+	@$(S)/sev-host-check.sh
+
 ## make kernel: build the test kernel (config/kvm-sev-test.config)
 kernel: deps
 	@[ -d build/linux/.git ] || $(S)/tree.sh
@@ -37,6 +59,7 @@ initramfs:
 
 ## make vmtest TESTS='glob ...': run selftests, one QEMU boot each
 vmtest: deps
+	@[ -x build/qemu-obj/qemu-system-x86_64 ] || $(S)/build-qemu.sh
 	@$(S)/initramfs.sh >/dev/null
 	@$(S)/vmtest.sh
 

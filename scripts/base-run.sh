@@ -6,6 +6,8 @@
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 export BUILD=$TOP/build/base
+# The runner uses the patched QEMU of the main build.
+export QEMU=${QEMU:-$TOP/build/qemu-obj/qemu-system-x86_64}
 mkdir -p "$BUILD/dl"
 # Share the downloaded package with the main build.
 ln -sf "$TOP"/build/dl/*.deb "$BUILD/dl/" 2>/dev/null || true

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make check: every gate, then "N passed, N failed, N skipped".
-# Gates: deps, tree, round trip, lint (checkpatch, per-patch builds, sparse,
-# htmldocs), kernel, selftests, runner self-check, then every selftest in
-# its own QEMU boot.
+# Gates: deps, kernel and QEMU trees, round trip, the patched QEMU and its
+# own test, lint (checkpatch, per-patch builds, sparse, htmldocs), kernel,
+# selftests, runner self-check, the SEV host check, a few tests without
+# sev=on, then every selftest in its own QEMU boot on the emulated SEV host.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -40,8 +41,11 @@ finish() {
 
 gate deps "$TOP/scripts/deps.sh" || finish
 gate tree "$TOP/scripts/tree.sh" || finish
+gate qemu-tree "$TOP/scripts/qemu-tree.sh" || finish
 gate roundtrip "$TOP/scripts/roundtrip.sh"
 gate lint-checkpatch "$TOP/scripts/lint.sh" checkpatch
+gate qemu "$TOP/scripts/build-qemu.sh" || finish
+gate qemu-test "$TOP/scripts/qemu-test.sh"
 gate kernel "$TOP/scripts/build-kernel.sh"; kernel=$?
 gate lint-bisect "$TOP/scripts/lint.sh" bisect
 gate lint-sparse "$TOP/scripts/lint.sh" sparse
@@ -50,6 +54,11 @@ gate lint-htmldocs "$TOP/scripts/lint.sh" htmldocs
 gate selftests "$TOP/scripts/build-selftests.sh" || finish
 gate initramfs "$TOP/scripts/initramfs.sh" || finish
 gate runner-selfcheck "$TOP/scripts/selfcheck.sh"
+gate sev-host "$TOP/scripts/sev-host-check.sh"
+# The same CPU without sev=on: the SVM, SEV and shared-GPA tests behave as
+# they do with it, except that kvm_amd sees no SEV at all.
+gate qemu-nosev env QEMU_SEV=0 RESULTS="$BUILD/results-nosev" \
+	TESTS='svm_* sev_* shared_gpa_tracking_test debug_regs' "$TOP/scripts/vmtest.sh"
 
 echo "==> selftests under QEMU TCG"
 "$TOP/scripts/vmtest.sh" > "$logs/vmtest.log" 2>&1

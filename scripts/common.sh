@@ -39,3 +39,22 @@ die()  { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 kmake() {
 	make -C "$KTREE" O="$KOBJ" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
 }
+
+# The emulated SEV host: Debian's qemu source package plus qemu/patches/.
+QEMU_PKG=qemu
+QEMU_BASE_VERSION=$(cat "$TOP/qemu/BASE-VERSION" 2>/dev/null || echo 1:7.2+dfsg-7+deb12u18)
+QTREE=${QTREE:-$BUILD/qemu}          # git tree: base commit + qemu series
+QOBJ=${QOBJ:-$BUILD/qemu-obj}        # qemu build directory
+QEMU_BIN=$QOBJ/qemu-system-x86_64
+
+# The runner's QEMU: the patched one, as an SEV-capable AMD host. QEMU_SEV=0
+# drops sev=on (the same CPU without the SEV host property); QEMU=... and
+# QEMU_CPU=... override both.
+QEMU=${QEMU:-$QEMU_BIN}
+if [ "${QEMU_SEV:-1}" = 0 ]; then
+	QEMU_CPU=${QEMU_CPU:-EPYC,+svm,+npt,+decodeassists,+flushbyasid}
+else
+	QEMU_CPU=${QEMU_CPU:-EPYC,+svm,+npt,+decodeassists,+flushbyasid,sev=on}
+fi
+# The firmware the built QEMU needs (Debian's seabios and qemu-system-data).
+QEMU_FW_ARGS=(-L /usr/share/seabios -L /usr/share/qemu)

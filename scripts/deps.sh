@@ -6,7 +6,10 @@ set -euo pipefail
 
 PKGS=(build-essential git make gcc flex bison bc libelf-dev libssl-dev cpio
       xz-utils rsync kmod ccache sparse busybox-static qemu-system-x86
-      python3 python3-sphinx python3-yaml python3-ply python3-git perl dpkg-dev)
+      python3 python3-sphinx python3-yaml python3-ply python3-git perl dpkg-dev
+      # the patched QEMU (scripts/build-qemu.sh)
+      ninja-build meson pkg-config libglib2.0-dev libpixman-1-dev zlib1g-dev
+      libfdt-dev nettle-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -12,3 +12,13 @@ if ! diff -ru -x 'BASE-VERSION' "$TOP/patches" "$out"; then
 	exit 1
 fi
 echo "round trip lossless: $(wc -l < "$TOP/patches/series") patches"
+
+# The same for the QEMU series in qemu/patches/ and build/qemu.
+qout=$BUILD/roundtrip-qemu
+rm -rf "$qout"
+OUT=$qout "$TOP/scripts/qemu-export.sh" >/dev/null
+if ! diff -ru "$TOP/qemu/patches" "$qout"; then
+	echo "QEMU round trip is not lossless: see the diff above" >&2
+	exit 1
+fi
+echo "QEMU round trip lossless: $(wc -l < "$TOP/qemu/patches/series") patches"

@@ -8,8 +8,7 @@ set -uo pipefail
 
 name=$1 bin=$2 tmo=$3
 shift 3
-QEMU=${QEMU:-qemu-system-x86_64}
-QEMU_CPU=${QEMU_CPU:-EPYC,+svm,+npt}
+[ -x "$QEMU" ] || command -v "$QEMU" >/dev/null || die "no QEMU at $QEMU: run make qemu"
 QEMU_MEM=${QEMU_MEM:-3G}
 slug=${name//\//_}
 out=$RESULTS/$slug
@@ -31,7 +30,7 @@ cp "$bin" ${EXTRA_FILES:-} "$work/root/test/"
 cat "${BASE_CPIO:-$BUILD/initramfs/base.cpio}" "$work/test.cpio" > "$work/initrd"
 
 start=$(date +%s)
-timeout -s KILL $((tmo + 150)) "$QEMU" -machine q35 -accel tcg,thread=single \
+timeout -s KILL $((tmo + 150)) "$QEMU" "${QEMU_FW_ARGS[@]}" -machine q35 -accel tcg,thread=single \
 	-cpu "$QEMU_CPU" -smp 2 -m "$QEMU_MEM" -nodefaults -display none -no-reboot \
 	-monitor none -serial "file:$out.log" \
 	-kernel "${BZIMAGE:-$KOBJ/arch/x86/boot/bzImage}" -initrd "$work/initrd" \
