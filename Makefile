@@ -6,7 +6,7 @@ S := scripts
 
 .PHONY: all deps tree export kernel selftests initramfs vmtest lint check \
 	demo bench base-run selfcheck roundtrip clean help qemu-tree qemu \
-	qemu-export qemu-test sev-host
+	qemu-export qemu-test sev-host psp-test
 
 all: check
 
@@ -44,6 +44,11 @@ qemu-test: qemu
 sev-host: qemu
 	@$(S)/initramfs.sh >/dev/null
 	@$(S)/sev-host-check.sh
+
+## make psp-test: the emulated PSP's known-answer tests and firmware tests
+psp-test: qemu
+	@$(S)/initramfs.sh >/dev/null
+	@$(S)/psp-test.sh
 
 ## make kernel: build the test kernel (config/kvm-sev-test.config)
 kernel: deps

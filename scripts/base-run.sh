@@ -17,6 +17,7 @@ BASE_ONLY=1 "$TOP/scripts/tree.sh" || exit 1
 "$TOP/scripts/build-kernel.sh" || exit 1
 "$TOP/scripts/build-selftests.sh" || exit 1
 "$TOP/scripts/initramfs.sh" || exit 1
+[ -x "$QEMU" ] || BUILD=$TOP/build "$TOP/scripts/build-qemu.sh" || exit 1
 DEFAULT_TIMEOUT=${DEFAULT_TIMEOUT:-600} "$TOP/scripts/vmtest.sh"
 echo
 echo "== base results (for tests/base-results):"

@@ -8,6 +8,7 @@ set -euo pipefail
 
 [ -d "$KTREE/.git" ] || "$TOP/scripts/tree.sh"
 "$TOP/scripts/build-kernel.sh"
+"$TOP/scripts/build-qemu.sh"
 "$TOP/scripts/build-selftests.sh" >/dev/null
 "$TOP/scripts/initramfs.sh" >/dev/null
 export RESULTS=$BUILD/bench

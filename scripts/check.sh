@@ -2,8 +2,9 @@
 # make check: every gate, then "N passed, N failed, N skipped".
 # Gates: deps, kernel and QEMU trees, round trip, the patched QEMU and its
 # own test, lint (checkpatch, per-patch builds, sparse, htmldocs), kernel,
-# selftests, runner self-check, the SEV host check, a few tests without
-# sev=on, then every selftest in its own QEMU boot on the emulated SEV host.
+# selftests, runner self-check, the SEV host check, the emulated PSP's own
+# tests, a few tests without sev=on, then every selftest in its own QEMU
+# boot on the emulated SEV host.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -44,6 +45,7 @@ gate tree "$TOP/scripts/tree.sh" || finish
 gate qemu-tree "$TOP/scripts/qemu-tree.sh" || finish
 gate roundtrip "$TOP/scripts/roundtrip.sh"
 gate lint-checkpatch "$TOP/scripts/lint.sh" checkpatch
+gate qemu-checkpatch "$TOP/scripts/qemu-checkpatch.sh"
 gate qemu "$TOP/scripts/build-qemu.sh" || finish
 gate qemu-test "$TOP/scripts/qemu-test.sh"
 gate kernel "$TOP/scripts/build-kernel.sh"; kernel=$?
@@ -55,6 +57,7 @@ gate selftests "$TOP/scripts/build-selftests.sh" || finish
 gate initramfs "$TOP/scripts/initramfs.sh" || finish
 gate runner-selfcheck "$TOP/scripts/selfcheck.sh"
 gate sev-host "$TOP/scripts/sev-host-check.sh"
+gate psp-test "$TOP/scripts/psp-test.sh"
 # The same CPU without sev=on: the SVM, SEV and shared-GPA tests behave as
 # they do with it, except that kvm_amd sees no SEV at all.
 gate qemu-nosev env QEMU_SEV=0 RESULTS="$BUILD/results-nosev" \

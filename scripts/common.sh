@@ -51,10 +51,13 @@ QEMU_BIN=$QOBJ/qemu-system-x86_64
 # drops sev=on (the same CPU without the SEV host property); QEMU=... and
 # QEMU_CPU=... override both.
 QEMU=${QEMU:-$QEMU_BIN}
+# With sev=on the machine also gets the emulated PSP (amd-sev-psp).
 if [ "${QEMU_SEV:-1}" = 0 ]; then
 	QEMU_CPU=${QEMU_CPU:-EPYC,+svm,+npt,+decodeassists,+flushbyasid}
+	QEMU_DEV_ARGS=()
 else
 	QEMU_CPU=${QEMU_CPU:-EPYC,+svm,+npt,+decodeassists,+flushbyasid,sev=on}
+	QEMU_DEV_ARGS=(-device amd-sev-psp)
 fi
 # The firmware the built QEMU needs (Debian's seabios and qemu-system-data).
 QEMU_FW_ARGS=(-L /usr/share/seabios -L /usr/share/qemu)

@@ -6,6 +6,7 @@ set -euo pipefail
 
 [ -d "$KTREE/.git" ] || "$TOP/scripts/tree.sh"
 "$TOP/scripts/build-kernel.sh"
+"$TOP/scripts/build-qemu.sh"
 "$TOP/scripts/initramfs.sh" >/dev/null
 kmake -s headers >/dev/null
 dir=$BUILD/demo
@@ -13,7 +14,7 @@ mkdir -p "$dir"
 gcc -static -O2 -Wall -Werror -isystem "$KOBJ/usr/include" \
 	-o "$dir/shared_gpa_demo" "$TOP/tests/demo/shared_gpa_demo.c"
 
-say "booting the patched kernel under QEMU (TCG, -cpu ${QEMU_CPU:-EPYC,+svm,+npt})"
+say "booting the patched kernel under the patched QEMU (TCG, -cpu $QEMU_CPU ${QEMU_DEV_ARGS[*]})"
 export RESULTS=$dir/results
 EXTRA_FILES="$dir/shared_gpa_demo" "$TOP/scripts/run-one.sh" demo \
 	"$TOP/tests/demo/demo-guest.sh" 300 >/dev/null || true

@@ -31,7 +31,7 @@ cat "${BASE_CPIO:-$BUILD/initramfs/base.cpio}" "$work/test.cpio" > "$work/initrd
 
 start=$(date +%s)
 timeout -s KILL $((tmo + 150)) "$QEMU" "${QEMU_FW_ARGS[@]}" -machine q35 -accel tcg,thread=single \
-	-cpu "$QEMU_CPU" -smp 2 -m "$QEMU_MEM" -nodefaults -display none -no-reboot \
+	-cpu "$QEMU_CPU" "${QEMU_DEV_ARGS[@]}" -smp 2 -m "$QEMU_MEM" -nodefaults -display none -no-reboot \
 	-monitor none -serial "file:$out.log" \
 	-kernel "${BZIMAGE:-$KOBJ/arch/x86/boot/bzImage}" -initrd "$work/initrd" \
 	-append "console=ttyS0 loglevel=3 panic=-1 nokaslr ${KVMTEST_CMDLINE:-}" \

@@ -11,7 +11,8 @@
  * - the same guest without the SEV bit faults (#NPF) at GPA | C-bit;
  * - VMRUN of an SEV guest with a non-SEV ASID fails (VMEXIT_INVALID);
  * - NRIP save on VMMCALL, CPUID, MOV CR3, INVLPG, INT3 (#BP), and the
- *   DecodeAssists EXITINFO1 of MOV CR3 and INVLPG; a soft interrupt
+ *   DecodeAssists EXITINFO1 of MOV CR3 and INVLPG; XSETBV intercepted; a
+ *   soft interrupt
  *   injected with next_rip returns to next_rip; TLB_CONTROL 3 (FlushByASID).
  *
  * Without sev=on it checks that the leaf and the MSRs read zero and runs
@@ -144,6 +145,7 @@ static void wrmsr(u32 msr, u64 v)
 #define EXIT_SHUTDOWN	0x07f
 #define EXIT_VMRUN	0x080
 #define EXIT_VMMCALL	0x081
+#define EXIT_XSETBV	0x08d
 #define EXIT_NPF	0x400
 #define EXIT_INVALID	((u64)-1)
 
@@ -165,6 +167,7 @@ static u8 g_stack[4096] __attribute__((aligned(4096)));
 extern u64 gdt[];
 extern u8 l2_entry[], l2_rdmsr[], l2_vmmcall[], l2_invlpg[], l2_after_vmmcall[], l2_after_cpuid[], l2_after_cr3[],
 	l2_after_invlpg[], l2_int3[], l2_after_int3[], l2_softint[],
+	l2_xsetbv[], l2_hlt[],
 	l2_softint_handler[];
 extern volatile u64 l2_marker, l2_sev_status;
 
@@ -180,6 +183,7 @@ extern volatile u64 l2_marker, l2_sev_status;
 asm(".pushsection .text\n"
     ".globl l2_entry, l2_rdmsr, l2_vmmcall, l2_invlpg, l2_after_vmmcall, l2_after_cpuid, l2_after_cr3\n"
     ".globl l2_after_invlpg, l2_int3, l2_after_int3, l2_softint\n"
+    ".globl l2_xsetbv, l2_hlt\n"
     ".globl l2_softint_handler, l2_marker, l2_sev_status\n"
     "l2_entry:\n"
     "	mov $0xc0010131, %ecx\n"
@@ -201,6 +205,12 @@ asm(".pushsection .text\n"
     "l2_int3:\n"
     "	int3\n"
     "l2_after_int3:\n"
+    "	mov $1, %eax\n"
+    "	xor %edx, %edx\n"
+    "	xor %ecx, %ecx\n"
+    "l2_xsetbv:\n"
+    "	xsetbv\n"
+    "l2_hlt:\n"
     "	hlt\n"
     "1:	jmp 1b\n"
     "l2_softint:\n"
@@ -264,7 +274,7 @@ static void setup_vmcb(int sev, u32 asid, u64 cbit)
 	W64(VMCB_INTERCEPT) = ICPT(EXIT_VMRUN) | ICPT(EXIT_VMMCALL) |
 			      ICPT(EXIT_CPUID) | ICPT(EXIT_HLT) |
 			      ICPT(EXIT_INVLPG) | ICPT(EXIT_MSR) |
-			      ICPT(EXIT_SHUTDOWN);
+			      ICPT(EXIT_SHUTDOWN) | ICPT(EXIT_XSETBV);
 	W16(VMCB_INTERCEPT_CR_READ) = 1 << 3;		/* CR3 reads */
 	W32(VMCB_INTERCEPT_EXC) = 1 << 3;		/* #BP */
 	W64(VMCB_IOPM) = (u64)(uintptr_t)iopm;
@@ -284,7 +294,7 @@ static void setup_vmcb(int sev, u32 asid, u64 cbit)
 	W64(VMCB_IDTR + 8) = (u64)(uintptr_t)g_idt;
 	W64(VMCB_EFER) = 0x1d00;		/* SVME | LMA | LME | NXE */
 	W64(VMCB_CR0) = 0x80000031;		/* PG | NE | ET | PE */
-	W64(VMCB_CR4) = 0x20;			/* PAE */
+	W64(VMCB_CR4) = 0x20 | (1 << 18);	/* PAE | OSXSAVE */
 	W64(VMCB_CR3) = (u64)(uintptr_t)g_pml4 | cbit;
 	W64(VMCB_DR6) = 0xffff0ff0;
 	W64(VMCB_DR7) = 0x400;
@@ -325,8 +335,8 @@ static void run_nrip_sequence(int nrip, int decode)
 			 W64(VMCB_EXIT_INFO1), (u64)(uintptr_t)&l2_marker);
 	expect_exit("INT3 intercepted as #BP", EXIT_EXCP_BP, l2_int3,
 		    l2_after_int3, nrip);
-	expect_exit("HLT exit", EXIT_HLT, l2_after_int3, l2_after_int3 + 1,
-		    nrip);
+	expect_exit("XSETBV exit", EXIT_XSETBV, l2_xsetbv, l2_hlt, nrip);
+	expect_exit("HLT exit", EXIT_HLT, l2_hlt, l2_hlt + 1, nrip);
 
 	/* Inject INT 0x80 as a soft interrupt: it must return to next_rip. */
 	W64(VMCB_RIP) = (u64)(uintptr_t)l2_softint;

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The guest owner's side of an SEV launch, against the host's PSP through
+ * the kernel under test: the owner makes its own P-384 key, wraps a TEK and
+ * TIK for the platform's PDH (ECDH, SEV KDF, session blob), launches the
+ * guest with that session, verifies LAUNCH_MEASURE against its own
+ * computation, and injects a secret with LAUNCH_SECRET that DBG_DECRYPT then
+ * reads back.  Also: a session bound to another policy, and a secret with a
+ * bad MAC, fail with BAD_MEASUREMENT and change nothing.
+ *
+ * The owner's cryptography is amd_sev_psp_crypto.c, whose known-answer tests
+ * (psp_crypto_kat) tie it to public vectors, so this test checks the
+ * firmware's use of the formats, not the primitives.  TAP; exit 0 on
+ * success, 4 (skip) without SEV.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+#include <linux/psp-sev.h>
+#include <nettle/sha2.h>
+#include "amd_sev_psp_crypto.h"
+
+#define PAGE 4096
+#define CERT_LEN 0x824
+
+static int checks, failures, sev_fd;
+
+static void check(int ok, const char *what, long a, long b)
+{
+	checks++;
+	failures += !ok;
+	printf("%s - %s", ok ? "ok" : "not ok", what);
+	if (!ok)
+		printf(" (%ld, %#lx)", a, b);
+	printf("\n");
+}
+
+static int sev_op(int vm, int id, void *data, unsigned int *fw)
+{
+	struct kvm_sev_cmd cmd = { .id = id, .data = (uintptr_t)data, .sev_fd = sev_fd };
+	int r = ioctl(vm, KVM_MEMORY_ENCRYPT_OP, &cmd);
+
+	*fw = cmd.error;
+	return r;
+}
+
+static void rnd(void *opaque, size_t len, uint8_t *buf)
+{
+	if (getrandom(buf, len, 0) != (ssize_t)len)
+		abort();
+}
+
+/* An SEV certificate with usage PDH for key k (coordinates little-endian). */
+static void make_cert(uint8_t *c, const SevcEcKey *k)
+{
+	memset(c, 0, CERT_LEN);
+	*(uint32_t *)c = 1;
+	*(uint32_t *)(c + 0x08) = 0x1002;	/* PDH */
+	*(uint32_t *)(c + 0x0c) = 0x100;	/* ECDH SHA-256 */
+	*(uint32_t *)(c + 0x10) = 2;		/* P-384 */
+	for (int i = 0; i < 48; i++) {
+		c[0x14 + i] = k->qx[47 - i];
+		c[0x5c + i] = k->qy[47 - i];
+	}
+}
+
+static int new_vm(int kvm)
+{
+	struct kvm_sev_init init = { 0 };
+	unsigned int fw;
+	int vm = ioctl(kvm, KVM_CREATE_VM, KVM_X86_SEV_VM);
+
+	if (vm < 0 || sev_op(vm, KVM_SEV_INIT2, &init, &fw)) {
+		perror("SEV VM");
+		exit(1);
+	}
+	return vm;
+}
+
+int main(void)
+{
+	static uint8_t pdh[CERT_LEN], chain[3 * CERT_LEN], owner_cert[CERT_LEN];
+	struct sev_user_data_pdh_cert_export exp = {
+		.pdh_cert_address = (uintptr_t)pdh, .pdh_cert_len = CERT_LEN,
+		.cert_chain_address = (uintptr_t)chain, .cert_chain_len = sizeof(chain),
+	};
+	struct sev_user_data_status st = { 0 };
+	struct sev_issue_cmd ic = { 0 };
+	uint8_t z[48], qx[48], qy[48], tek[16], tik[16], nonce[16], iv[16];
+	uint8_t session[SEVC_SESSION_LEN], digest[32], mine[32], measure[48];
+	uint8_t secret[64], trans[64], hdr[52], out[64];
+	struct sha256_ctx sha;
+	SevcEcKey owner;
+	unsigned int fw;
+	uint8_t *mem;
+	int kvm, vm, r;
+
+	printf("TAP version 13\n");
+	sev_fd = open("/dev/sev", O_RDWR);
+	kvm = open("/dev/kvm", O_RDWR);
+	if (sev_fd < 0 || kvm < 0 ||
+	    !(ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_VM_TYPES) & (1 << KVM_X86_SEV_VM))) {
+		printf("1..0 # SKIP no SEV on this host\n");
+		return 4;
+	}
+	ic.cmd = SEV_PLATFORM_STATUS;
+	ic.data = (uintptr_t)&st;
+	check(!ioctl(sev_fd, SEV_ISSUE_CMD, &ic), "PLATFORM_STATUS", errno, ic.error);
+	ic.cmd = SEV_PDH_CERT_EXPORT;
+	ic.data = (uintptr_t)&exp;
+	check(!ioctl(sev_fd, SEV_ISSUE_CMD, &ic), "PDH_CERT_EXPORT", errno, ic.error);
+
+	/* The owner's key and session for the platform's PDH */
+	for (int i = 0; i < 48; i++) {
+		qx[i] = pdh[0x14 + 47 - i];
+		qy[i] = pdh[0x5c + 47 - i];
+	}
+	sevc_p384_generate(&owner, rnd, NULL);
+	make_cert(owner_cert, &owner);
+	check(sevc_p384_ecdh(&owner, qx, qy, z), "the platform's PDH is a P-384 point", 0, 0);
+	rnd(NULL, 16, tek);
+	rnd(NULL, 16, tik);
+	rnd(NULL, 16, nonce);
+	rnd(NULL, 16, iv);
+	sevc_session_wrap(z, sizeof(z), nonce, iv, tek, tik, 0, session);
+
+	mem = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	for (int i = 0; i < PAGE; i++)
+		mem[i] = (uint8_t)(i * 13 + 5);
+	memset(mem + PAGE, 0, PAGE);
+
+	struct kvm_sev_launch_start ls = {
+		.policy = 1,	/* NODBG, while the session was made for 0 */
+		.dh_uaddr = (uintptr_t)owner_cert, .dh_len = CERT_LEN,
+		.session_uaddr = (uintptr_t)session, .session_len = sizeof(session),
+	};
+	vm = new_vm(kvm);
+	r = sev_op(vm, KVM_SEV_LAUNCH_START, &ls, &fw);
+	check(r < 0 && fw == SEV_RET_BAD_MEASUREMENT,
+	      "LAUNCH_START with a session made for another policy: BAD_MEASUREMENT", r, fw);
+	close(vm);
+
+	vm = new_vm(kvm);
+	ls.policy = 0;
+	r = sev_op(vm, KVM_SEV_LAUNCH_START, &ls, &fw);
+	check(!r, "LAUNCH_START with the owner's DH certificate and session", r, fw);
+
+	struct kvm_sev_launch_update_data upd = { .uaddr = (uintptr_t)mem, .len = 2 * PAGE };
+	r = sev_op(vm, KVM_SEV_LAUNCH_UPDATE_DATA, &upd, &fw);
+	check(!r, "LAUNCH_UPDATE_DATA", r, fw);
+	struct kvm_sev_launch_measure lm = { .uaddr = (uintptr_t)measure, .len = sizeof(measure) };
+	r = sev_op(vm, KVM_SEV_LAUNCH_MEASURE, &lm, &fw);
+	check(!r && lm.len == 48, "LAUNCH_MEASURE", r, fw);
+
+	sha256_init(&sha);
+	sha256_update(&sha, 2 * PAGE, mem);
+	sha256_digest(&sha, 32, digest);
+	sevc_launch_measure(tik, st.api_major, st.api_minor, st.build, 0, digest,
+			    measure + 32, mine);
+	check(!memcmp(mine, measure, 32),
+	      "the measurement is what the owner computes with its TIK", 0, 0);
+
+	/* The secret, for the second page */
+	for (int i = 0; i < (int)sizeof(secret); i++)
+		secret[i] = (uint8_t)(0xa0 + i);
+	*(uint32_t *)hdr = 0;
+	rnd(NULL, 16, hdr + 4);
+	sevc_aes128_ctr(tek, hdr + 4, secret, trans, sizeof(secret));
+	sevc_secret_mac(tik, 0, hdr + 4, sizeof(secret), trans, sizeof(trans), measure,
+			hdr + 20);
+	struct kvm_sev_launch_secret sec = {
+		.hdr_uaddr = (uintptr_t)hdr, .hdr_len = sizeof(hdr),
+		.guest_uaddr = (uintptr_t)(mem + PAGE), .guest_len = sizeof(secret),
+		.trans_uaddr = (uintptr_t)trans, .trans_len = sizeof(trans),
+	};
+	hdr[20] ^= 1;
+	r = sev_op(vm, KVM_SEV_LAUNCH_SECRET, &sec, &fw);
+	check(r < 0 && fw == SEV_RET_BAD_MEASUREMENT, "LAUNCH_SECRET with a bad MAC: BAD_MEASUREMENT", r, fw);
+	{
+		struct kvm_sev_dbg d0 = { .src_uaddr = (uintptr_t)(mem + PAGE),
+					  .dst_uaddr = (uintptr_t)out, .len = sizeof(out) };
+
+		memset(out, 0xff, sizeof(out));
+		r = sev_op(vm, KVM_SEV_DBG_DECRYPT, &d0, &fw);
+		check(!r && !memcmp(out, (uint8_t[64]){ 0 }, sizeof(out)),
+		      "  the guest page is unchanged", r, fw);
+	}
+	hdr[20] ^= 1;
+	r = sev_op(vm, KVM_SEV_LAUNCH_SECRET, &sec, &fw);
+	check(!r, "LAUNCH_SECRET", r, fw);
+	r = sev_op(vm, KVM_SEV_LAUNCH_FINISH, NULL, &fw);
+	check(!r, "LAUNCH_FINISH", r, fw);
+
+	struct kvm_sev_dbg d = { .src_uaddr = (uintptr_t)(mem + PAGE),
+				 .dst_uaddr = (uintptr_t)out, .len = sizeof(out) };
+	r = sev_op(vm, KVM_SEV_DBG_DECRYPT, &d, &fw);
+	check(!r && !memcmp(out, secret, sizeof(secret)),
+	      "the guest holds the decrypted secret (DBG_DECRYPT)", r, fw);
+
+	printf("1..%d\n# %s\n", checks, failures ? "FAIL" : "PASS");
+	return failures ? 1 : 0;
+}

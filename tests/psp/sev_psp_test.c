@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The SEV firmware through the kernel under test: /dev/sev and the
+ * KVM_MEMORY_ENCRYPT_OP commands, against whatever PSP the host has (the
+ * emulated one in make check).  Nothing here knows about the emulator:
+ * guest memory is only ever read back through DBG_DECRYPT.
+ *
+ *  1. /dev/sev: PLATFORM_STATUS, PDH_CERT_EXPORT (length query, then the
+ *     PDH and its chain), GET_ID2 (length query, then a stable ID).
+ *  2. LAUNCH_START/UPDATE_DATA/MEASURE/FINISH, GUEST_STATUS at each step,
+ *     then DBG_DECRYPT returns the launched data; DBG_ENCRYPT round trip.
+ *  3. Policy: LAUNCH_START with the ES bit, DBG_DECRYPT of a NODBG guest and
+ *     SEND_START of a NOSEND guest fail with POLICY_FAILURE; LAUNCH_MEASURE twice fails with
+ *     INVALID_GUEST_STATE; SEND_UPDATE_DATA before SEND_START too.
+ *  4. SEND_START to this platform's PDH, SEND_CANCEL, a fresh SEND_START,
+ *     SEND_UPDATE_DATA of a page; on a second VM RECEIVE_START; a tampered
+ *     packet fails RECEIVE_UPDATE_DATA with BAD_MEASUREMENT and leaves the
+ *     target's memory as it was; the intact packet arrives (DBG_DECRYPT on
+ *     the target); RECEIVE_FINISH and SEND_FINISH give RUNNING and SENT.
+ *
+ * TAP output; exit 0 when every check passed, 4 (skip) without SEV.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+#include <linux/psp-sev.h>
+
+#define PAGE 4096
+#define CERT_LEN 0x824
+#define POLICY_NODBG (1 << 0)
+#define POLICY_ES (1 << 2)
+#define POLICY_NOSEND (1 << 3)
+
+enum { LUPDATE = 1, LSECRET = 2, RUNNING = 3, SUPDATE = 4, RUPDATE = 5, SENT = 6 };
+
+static int checks, failures, sev_fd;
+
+static void check(int ok, const char *fmt, const char *what, long got, long want)
+{
+	checks++;
+	failures += !ok;
+	printf("%s - %s", ok ? "ok" : "not ok", what);
+	if (!ok)
+		printf(fmt, got, want);
+	printf("\n");
+}
+
+#define CHECK_EQ(what, got, want) do {					\
+	long g_ = (long)(got), w_ = (long)(want);			\
+	check(g_ == w_, ": got %ld, want %ld", what, g_, w_);		\
+} while (0)
+
+/* One KVM_MEMORY_ENCRYPT_OP; returns the ioctl's result, *fw the status. */
+static int sev_op(int vm, int id, void *data, unsigned int *fw)
+{
+	struct kvm_sev_cmd cmd = {
+		.id = id, .data = (uintptr_t)data, .sev_fd = sev_fd,
+	};
+	int r = ioctl(vm, KVM_MEMORY_ENCRYPT_OP, &cmd);
+
+	if (fw)
+		*fw = cmd.error;
+	return r;
+}
+
+static int sev_ok(int vm, int id, void *data, const char *what)
+{
+	unsigned int fw;
+	int r = sev_op(vm, id, data, &fw);
+
+	if (r) {
+		checks++;
+		failures++;
+		printf("not ok - %s: ioctl %d errno %d firmware status %#x\n",
+		       what, r, errno, fw);
+	}
+	return r;
+}
+
+static int guest_state(int vm)
+{
+	struct kvm_sev_guest_status st = { 0 };
+
+	if (sev_op(vm, KVM_SEV_GUEST_STATUS, &st, NULL))
+		return -1;
+	return st.state;
+}
+
+static int new_vm(int kvm)
+{
+	struct kvm_sev_init init = { 0 };
+	int vm = ioctl(kvm, KVM_CREATE_VM, KVM_X86_SEV_VM);
+
+	if (vm < 0 || sev_ok(vm, KVM_SEV_INIT2, &init, "KVM_SEV_INIT2")) {
+		perror("KVM_CREATE_VM(KVM_X86_SEV_VM)");
+		exit(1);
+	}
+	return vm;
+}
+
+static uint8_t *new_page(int fill)
+{
+	uint8_t *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	memset(p, fill, PAGE);
+	return p;
+}
+
+/* LAUNCH a VM with one page of data; returns its state after FINISH. */
+static int launch(int vm, uint32_t policy, uint8_t *page)
+{
+	struct kvm_sev_launch_start start = { .policy = policy };
+	struct kvm_sev_launch_update_data upd = { .uaddr = (uintptr_t)page, .len = PAGE };
+	uint8_t measure[256];
+	struct kvm_sev_launch_measure m = { .uaddr = (uintptr_t)measure, .len = sizeof(measure) };
+
+	if (sev_ok(vm, KVM_SEV_LAUNCH_START, &start, "LAUNCH_START") ||
+	    sev_ok(vm, KVM_SEV_LAUNCH_UPDATE_DATA, &upd, "LAUNCH_UPDATE_DATA") ||
+	    sev_ok(vm, KVM_SEV_LAUNCH_MEASURE, &m, "LAUNCH_MEASURE") ||
+	    sev_ok(vm, KVM_SEV_LAUNCH_FINISH, NULL, "LAUNCH_FINISH"))
+		return -1;
+	return guest_state(vm);
+}
+
+static int dbg_decrypt(int vm, uint8_t *guest, uint8_t *out, unsigned int *fw)
+{
+	struct kvm_sev_dbg d = {
+		.src_uaddr = (uintptr_t)guest, .dst_uaddr = (uintptr_t)out, .len = PAGE,
+	};
+
+	return sev_op(vm, KVM_SEV_DBG_DECRYPT, &d, fw);
+}
+
+static void pattern(uint8_t *p, int seed)
+{
+	for (int i = 0; i < PAGE; i++)
+		p[i] = (uint8_t)(i * 7 + seed);
+}
+
+int main(void)
+{
+	static uint8_t pdh[CERT_LEN], chain[3 * CERT_LEN], amd[CERT_LEN], id[64], id2[64];
+	struct sev_user_data_status status = { 0 };
+	struct sev_user_data_pdh_cert_export exp = { 0 };
+	struct sev_user_data_get_id2 gid = { 0 };
+	struct sev_issue_cmd ic = { 0 };
+	uint8_t buf[PAGE], want[PAGE], hdr[64], trans[PAGE], bad[PAGE], session[256];
+	unsigned int fw;
+	int kvm, vm, src, dst, r;
+
+	printf("TAP version 13\n");
+	sev_fd = open("/dev/sev", O_RDWR);
+	kvm = open("/dev/kvm", O_RDWR);
+	if (sev_fd < 0 || kvm < 0 ||
+	    !(ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_VM_TYPES) & (1 << KVM_X86_SEV_VM))) {
+		printf("1..0 # SKIP no SEV on this host\n");
+		return 4;
+	}
+
+	/* 1. /dev/sev */
+	ic.cmd = SEV_PLATFORM_STATUS;
+	ic.data = (uintptr_t)&status;
+	r = ioctl(sev_fd, SEV_ISSUE_CMD, &ic);
+	CHECK_EQ("SEV_PLATFORM_STATUS", r, 0);
+	printf("# API %d.%d build %d, state %d, %u guests\n", status.api_major,
+	       status.api_minor, status.build, status.state, status.guest_count);
+	check(status.api_major > 0 || status.api_minor >= 17,
+	      ": %ld.%ld", "  API version is at least 0.17", status.api_major, status.api_minor);
+
+	ic.cmd = SEV_PDH_CERT_EXPORT;
+	ic.data = (uintptr_t)&exp;
+	r = ioctl(sev_fd, SEV_ISSUE_CMD, &ic);
+	check(r < 0 && ic.error == SEV_RET_INVALID_LEN, ": r %ld status %#lx",
+	      "SEV_PDH_CERT_EXPORT length query: INVALID_LEN", r, ic.error);
+	CHECK_EQ("  PDH length", exp.pdh_cert_len, CERT_LEN);
+	CHECK_EQ("  chain length (PEK, OCA, CEK)", exp.cert_chain_len, 3 * CERT_LEN);
+	exp.pdh_cert_address = (uintptr_t)pdh;
+	exp.cert_chain_address = (uintptr_t)chain;
+	ic.error = 0;
+	r = ioctl(sev_fd, SEV_ISSUE_CMD, &ic);
+	CHECK_EQ("SEV_PDH_CERT_EXPORT", r, 0);
+	CHECK_EQ("  PDH certificate: version 1", *(uint32_t *)pdh, 1);
+	CHECK_EQ("  usage PDH (0x1002)", *(uint32_t *)(pdh + 8), 0x1002);
+	CHECK_EQ("  curve P-384", *(uint32_t *)(pdh + 0x10), 2);
+	CHECK_EQ("  chain starts with the PEK (0x1022)", *(uint32_t *)(chain + 8), 0x1022);
+
+	gid.address = (uintptr_t)id;
+	gid.length = 0;
+	ic.cmd = SEV_GET_ID2;
+	ic.data = (uintptr_t)&gid;
+	r = ioctl(sev_fd, SEV_ISSUE_CMD, &ic);
+	check(r < 0 && ic.error == SEV_RET_INVALID_LEN, ": r %ld status %#lx",
+	      "SEV_GET_ID2 length query: INVALID_LEN", r, ic.error);
+	CHECK_EQ("  ID length", gid.length, 64);
+	r = ioctl(sev_fd, SEV_ISSUE_CMD, &ic);
+	CHECK_EQ("SEV_GET_ID2", r, 0);
+	gid.address = (uintptr_t)id2;
+	ioctl(sev_fd, SEV_ISSUE_CMD, &ic);
+	check(!memcmp(id, id2, 64) && memcmp(id, (uint8_t[64]){0}, 64), "", "  the ID is stable and not zero", 0, 0);
+
+	/* 2. LAUNCH, then DBG_DECRYPT returns the launched data */
+	vm = new_vm(kvm);
+	uint8_t *page = new_page(0);
+
+	pattern(page, 1);
+	memcpy(want, page, PAGE);
+	CHECK_EQ("LAUNCH_START .. FINISH: guest RUNNING", launch(vm, 0, page), RUNNING);
+	r = dbg_decrypt(vm, page, buf, &fw);
+	check(!r && !memcmp(buf, want, PAGE), ": r %ld fw %#lx",
+	      "DBG_DECRYPT returns the launched data", r, fw);
+	pattern(buf, 2);
+	{
+		struct kvm_sev_dbg d = { .src_uaddr = (uintptr_t)buf,
+					 .dst_uaddr = (uintptr_t)page, .len = PAGE };
+
+		r = sev_op(vm, KVM_SEV_DBG_ENCRYPT, &d, &fw);
+	}
+	CHECK_EQ("DBG_ENCRYPT", r, 0);
+	dbg_decrypt(vm, page, want, &fw);
+	check(!memcmp(buf, want, PAGE), "", "  DBG_DECRYPT reads back what DBG_ENCRYPT wrote", 0, 0);
+	{
+		uint8_t m[64];
+		struct kvm_sev_launch_measure lm = { .uaddr = (uintptr_t)m, .len = sizeof(m) };
+
+		r = sev_op(vm, KVM_SEV_LAUNCH_MEASURE, &lm, &fw);
+		check(r < 0 && fw == SEV_RET_INVALID_GUEST_STATE, ": r %ld status %#lx",
+		      "LAUNCH_MEASURE on a RUNNING guest: INVALID_GUEST_STATE", r, fw);
+	}
+	close(vm);
+
+	/* 3. Policy */
+	if (!(ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_VM_TYPES) & (1 << KVM_X86_SEV_ES_VM))) {
+		struct kvm_sev_launch_start es = { .policy = POLICY_ES };
+
+		/* A host without SEV-ES: its firmware must refuse the ES policy. */
+		vm = new_vm(kvm);
+		r = sev_op(vm, KVM_SEV_LAUNCH_START, &es, &fw);
+		check(r < 0 && fw == SEV_RET_POLICY_FAILURE, ": r %ld status %#lx",
+		      "LAUNCH_START with the ES policy bit, no SEV-ES: POLICY_FAILURE",
+		      r, fw);
+		close(vm);
+	}
+
+	vm = new_vm(kvm);
+	page = new_page(0x11);
+	CHECK_EQ("NODBG guest launched", launch(vm, POLICY_NODBG, page), RUNNING);
+	r = dbg_decrypt(vm, page, buf, &fw);
+	check(r < 0 && fw == SEV_RET_POLICY_FAILURE, ": r %ld status %#lx",
+	      "DBG_DECRYPT of a NODBG guest: POLICY_FAILURE", r, fw);
+	close(vm);
+
+	vm = new_vm(kvm);
+	page = new_page(0x22);
+	CHECK_EQ("NOSEND guest launched", launch(vm, POLICY_NOSEND, page), RUNNING);
+	{
+		struct kvm_sev_send_start ss = {
+			.pdh_cert_uaddr = (uintptr_t)pdh, .pdh_cert_len = CERT_LEN,
+			.plat_certs_uaddr = (uintptr_t)chain, .plat_certs_len = sizeof(chain),
+			.amd_certs_uaddr = (uintptr_t)amd, .amd_certs_len = sizeof(amd),
+			.session_uaddr = (uintptr_t)session, .session_len = sizeof(session),
+		};
+
+		r = sev_op(vm, KVM_SEV_SEND_START, &ss, &fw);
+		check(r < 0 && fw == SEV_RET_POLICY_FAILURE, ": r %ld status %#lx",
+		      "SEND_START of a NOSEND guest: POLICY_FAILURE", r, fw);
+	}
+	close(vm);
+
+	/* 4. SEND and RECEIVE one page between two VMs */
+	src = new_vm(kvm);
+	page = new_page(0);
+	pattern(page, 3);
+	memcpy(want, page, PAGE);
+	CHECK_EQ("source launched", launch(src, 0, page), RUNNING);
+
+	struct kvm_sev_send_update_data su = {
+		.hdr_uaddr = (uintptr_t)hdr, .hdr_len = 52,
+		.guest_uaddr = (uintptr_t)page, .guest_len = PAGE,
+		.trans_uaddr = (uintptr_t)trans, .trans_len = PAGE,
+	};
+	r = sev_op(src, KVM_SEV_SEND_UPDATE_DATA, &su, &fw);
+	check(r < 0 && fw == SEV_RET_INVALID_GUEST_STATE, ": r %ld status %#lx",
+	      "SEND_UPDATE_DATA before SEND_START: INVALID_GUEST_STATE", r, fw);
+
+	struct kvm_sev_send_start ss = { 0 };
+	r = sev_op(src, KVM_SEV_SEND_START, &ss, &fw);
+	check(r < 0 && fw == SEV_RET_INVALID_LEN && ss.session_len == 128,
+	      ": session_len %ld status %#lx", "SEND_START length query: 128 bytes",
+	      ss.session_len, fw);
+	ss = (struct kvm_sev_send_start){
+		.pdh_cert_uaddr = (uintptr_t)pdh, .pdh_cert_len = CERT_LEN,
+		.plat_certs_uaddr = (uintptr_t)chain, .plat_certs_len = sizeof(chain),
+		/* Not verified by the emulated PSP: it has no AMD root. */
+		.amd_certs_uaddr = (uintptr_t)amd, .amd_certs_len = sizeof(amd),
+		.session_uaddr = (uintptr_t)session, .session_len = 128,
+	};
+	if (!sev_ok(src, KVM_SEV_SEND_START, &ss, "SEND_START"))
+		CHECK_EQ("  source in SUPDATE", guest_state(src), SUPDATE);
+	if (!sev_ok(src, KVM_SEV_SEND_CANCEL, NULL, "SEND_CANCEL"))
+		CHECK_EQ("  source back in RUNNING", guest_state(src), RUNNING);
+	if (!sev_ok(src, KVM_SEV_SEND_START, &ss, "SEND_START again after SEND_CANCEL"))
+		CHECK_EQ("  source in SUPDATE", guest_state(src), SUPDATE);
+	r = sev_ok(src, KVM_SEV_SEND_UPDATE_DATA, &su, "SEND_UPDATE_DATA");
+	CHECK_EQ("SEND_UPDATE_DATA", r, 0);
+	check(memcmp(trans, want, PAGE) != 0, "", "  the packet is not the plaintext", 0, 0);
+
+	dst = new_vm(kvm);
+	uint8_t *tpage = new_page(0x5a);
+	struct kvm_sev_receive_start rs = {
+		.policy = 0, .pdh_uaddr = (uintptr_t)pdh, .pdh_len = CERT_LEN,
+		.session_uaddr = (uintptr_t)session, .session_len = 128,
+	};
+	struct kvm_sev_receive_start rs_bad = rs;
+
+	rs_bad.policy = POLICY_NODBG;
+	r = sev_op(dst, KVM_SEV_RECEIVE_START, &rs_bad, &fw);
+	check(r < 0 && fw == SEV_RET_BAD_MEASUREMENT, ": r %ld status %#lx",
+	      "RECEIVE_START with another policy than the session's: BAD_MEASUREMENT", r, fw);
+	if (!sev_ok(dst, KVM_SEV_RECEIVE_START, &rs, "RECEIVE_START"))
+		CHECK_EQ("  target in RUPDATE", guest_state(dst), RUPDATE);
+
+	uint8_t before[PAGE];
+
+	dbg_decrypt(dst, tpage, before, &fw);
+	memcpy(bad, trans, PAGE);
+	bad[100] ^= 0x01;
+	struct kvm_sev_receive_update_data ru = {
+		.hdr_uaddr = (uintptr_t)hdr, .hdr_len = 52,
+		.guest_uaddr = (uintptr_t)tpage, .guest_len = PAGE,
+		.trans_uaddr = (uintptr_t)bad, .trans_len = PAGE,
+	};
+	r = sev_op(dst, KVM_SEV_RECEIVE_UPDATE_DATA, &ru, &fw);
+	check(r < 0 && fw == SEV_RET_BAD_MEASUREMENT, ": r %ld status %#lx",
+	      "RECEIVE_UPDATE_DATA of a tampered packet: BAD_MEASUREMENT", r, fw);
+	dbg_decrypt(dst, tpage, buf, &fw);
+	check(!memcmp(buf, before, PAGE), "", "  the target's memory is unchanged", 0, 0);
+
+	ru.trans_uaddr = (uintptr_t)trans;
+	r = sev_ok(dst, KVM_SEV_RECEIVE_UPDATE_DATA, &ru, "RECEIVE_UPDATE_DATA");
+	CHECK_EQ("RECEIVE_UPDATE_DATA of the intact packet", r, 0);
+	r = dbg_decrypt(dst, tpage, buf, &fw);
+	check(!r && !memcmp(buf, want, PAGE), ": r %ld fw %#lx",
+	      "  the page arrived (DBG_DECRYPT on the target)", r, fw);
+	if (!sev_ok(dst, KVM_SEV_RECEIVE_FINISH, NULL, "RECEIVE_FINISH"))
+		CHECK_EQ("  target RUNNING", guest_state(dst), RUNNING);
+	if (!sev_ok(src, KVM_SEV_SEND_FINISH, NULL, "SEND_FINISH"))
+		CHECK_EQ("  source SENT", guest_state(src), SENT);
+	close(dst);
+	close(src);
+
+	printf("1..%d\n# %s\n", checks, failures ? "FAIL" : "PASS");
+	return failures ? 1 : 0;
+}
