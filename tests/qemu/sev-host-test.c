@@ -11,8 +11,8 @@
  * - the same guest without the SEV bit faults (#NPF) at GPA | C-bit;
  * - VMRUN of an SEV guest with a non-SEV ASID fails (VMEXIT_INVALID);
  * - NRIP save on VMMCALL, CPUID, MOV CR3, INVLPG, INT3 (#BP), and the
- *   DecodeAssists EXITINFO1 of MOV CR3 and INVLPG; XSETBV intercepted; a
- *   soft interrupt
+ *   DecodeAssists EXITINFO1 of MOV CR3 and INVLPG and the instruction bytes
+ *   of a #NPF; XSETBV intercepted; a soft interrupt
  *   injected with next_rip returns to next_rip; TLB_CONTROL 3 (FlushByASID).
  *
  * Without sev=on it checks that the leaf and the MSRs read zero and runs
@@ -167,7 +167,7 @@ static u8 g_stack[4096] __attribute__((aligned(4096)));
 extern u64 gdt[];
 extern u8 l2_entry[], l2_rdmsr[], l2_vmmcall[], l2_invlpg[], l2_after_vmmcall[], l2_after_cpuid[], l2_after_cr3[],
 	l2_after_invlpg[], l2_int3[], l2_after_int3[], l2_softint[],
-	l2_xsetbv[], l2_hlt[],
+	l2_xsetbv[], l2_hlt[], l2_npf[],
 	l2_softint_handler[];
 extern volatile u64 l2_marker, l2_sev_status;
 
@@ -183,7 +183,7 @@ extern volatile u64 l2_marker, l2_sev_status;
 asm(".pushsection .text\n"
     ".globl l2_entry, l2_rdmsr, l2_vmmcall, l2_invlpg, l2_after_vmmcall, l2_after_cpuid, l2_after_cr3\n"
     ".globl l2_after_invlpg, l2_int3, l2_after_int3, l2_softint\n"
-    ".globl l2_xsetbv, l2_hlt\n"
+    ".globl l2_xsetbv, l2_hlt, l2_npf\n"
     ".globl l2_softint_handler, l2_marker, l2_sev_status\n"
     "l2_entry:\n"
     "	mov $0xc0010131, %ecx\n"
@@ -213,6 +213,9 @@ asm(".pushsection .text\n"
     "l2_hlt:\n"
     "	hlt\n"
     "1:	jmp 1b\n"
+    "l2_npf:\n"
+    "	mov (%rax), %rax\n"	/* 48 8b 00: a GPA outside the NPT */
+    "	vmmcall\n"
     "l2_softint:\n"
     "	int $0x80\n"
     "	hlt\n"
@@ -260,6 +263,8 @@ static void setup_vmcb(int sev, u32 asid, u64 cbit)
 	/* Guest page tables: identity, every entry (and CR3) with cbit. */
 	g_pml4[0] = (u64)(uintptr_t)g_pdpt | 0x3 | cbit;
 	g_pdpt[0] = (u64)(uintptr_t)g_pd | 0x3 | cbit;
+	/* 1-2 GiB: a 1 GiB guest page onto GPAs the NPT does not map. */
+	g_pdpt[1] = (1ULL << 30) | 0x83 | cbit;
 	/* IDT vector 0x80: 64-bit interrupt gate to the 0x08 code segment. */
 	{
 		u64 h = (u64)(uintptr_t)l2_softint_handler;
@@ -337,6 +342,23 @@ static void run_nrip_sequence(int nrip, int decode)
 		    l2_after_int3, nrip);
 	expect_exit("XSETBV exit", EXIT_XSETBV, l2_xsetbv, l2_hlt, nrip);
 	expect_exit("HLT exit", EXIT_HLT, l2_hlt, l2_hlt + 1, nrip);
+
+	/* A load from a GPA outside the NPT: #NPF with the instruction bytes. */
+	W64(VMCB_RIP) = (u64)(uintptr_t)l2_npf;
+	W64(VMCB_RAX) = 1ULL << 30;
+	vmrun();
+	CHECK_EQ("load outside the NPT: #NPF", W64(VMCB_EXIT_CODE), EXIT_NPF);
+	CHECK_EQ("  EXITINFO2 = the GPA", W64(VMCB_EXIT_INFO2), 1ULL << 30);
+	CHECK_EQ("  next_rip = 0 (not an instruction intercept)",
+		 W64(VMCB_NEXT_RIP), 0);
+	if (decode) {
+		u8 n = W8(VMCB_INSN_LEN);
+
+		check(n >= 3 && n <= 15, "  insn_len (DecodeAssists)", n, 3);
+		CHECK_EQ("  insn_bytes = 48 8b 00 (mov (%rax),%rax)",
+			 W8(VMCB_INSN_LEN + 1) | W8(VMCB_INSN_LEN + 2) << 8 |
+			 W8(VMCB_INSN_LEN + 3) << 16, 0x008b48);
+	}
 
 	/* Inject INT 0x80 as a soft interrupt: it must return to next_rip. */
 	W64(VMCB_RIP) = (u64)(uintptr_t)l2_softint;
