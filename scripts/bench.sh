@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # make bench: benchmarks that print figures (never timed assertions).
-# Runs x86_64/map_gpa_range_perf_test in the test VM: KVM_HC_MAP_GPA_RANGE
-# handled in the kernel against the same call forwarded to userspace, in
-# one run, and the cost of reading the shared list as it grows.
+# 1. x86_64/map_gpa_range_perf_test in the test VM: KVM_HC_MAP_GPA_RANGE
+#    handled in the kernel against the same call forwarded to userspace, in
+#    one run, and the cost of reading the shared list as it grows.
+# 2. tests/bench/sev_export_bench.c on the emulated SEV host: the same guest
+#    memory exported with KVM_SEV_SEND_UPDATE_DATA (one page per ioctl) and
+#    KVM_SEV_SEND_UPDATE_PAGES (512), alternating, in one run: ioctls/GiB,
+#    pages/s, kernel CPU per page, the ratio, and the emulated PSP's share.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -17,4 +21,13 @@ export RESULTS=$BUILD/bench
 echo "== make bench: map_gpa_range_perf_test under QEMU TCG (nested: L1 is emulated)"
 cat "$RESULTS/bench_map_gpa_range_perf_test.out"
 echo "bench: $(cat "$RESULTS/bench_map_gpa_range_perf_test.status")"
-grep -q '^PASS' "$RESULTS/bench_map_gpa_range_perf_test.status"
+gcc -static -O2 -Wall -Werror -isystem "$KOBJ/usr/include" -o "$RESULTS/sev_export_bench" \
+	"$TOP/tests/bench/sev_export_bench.c"
+"$TOP/scripts/run-one.sh" sev_export_bench "$RESULTS/sev_export_bench" 1200 \
+	${SEV_BENCH_ARGS:--p 8192 -r 3} >/dev/null || true
+echo
+echo "== make bench: sev_export_bench under QEMU TCG with the emulated PSP"
+cat "$RESULTS/sev_export_bench.out"
+echo "bench: $(cat "$RESULTS/sev_export_bench.status")"
+grep -q '^PASS' "$RESULTS/bench_map_gpa_range_perf_test.status" &&
+	grep -q '^PASS' "$RESULTS/sev_export_bench.status"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make demo: fetch the base, apply the series, build the kernel, boot it
-# under QEMU TCG and show the series at work.
+# under QEMU TCG and show the series at work: in-kernel KVM_HC_MAP_GPA_RANGE,
+# then SEV guests migrated between two VMs on the emulated SEV host.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -13,10 +14,12 @@ dir=$BUILD/demo
 mkdir -p "$dir"
 gcc -static -O2 -Wall -Werror -isystem "$KOBJ/usr/include" \
 	-o "$dir/shared_gpa_demo" "$TOP/tests/demo/shared_gpa_demo.c"
+"$TOP/scripts/build-selftests.sh" >/dev/null
 
 say "booting the patched kernel under the patched QEMU (TCG, -cpu $QEMU_CPU ${QEMU_DEV_ARGS[*]})"
 export RESULTS=$dir/results
-EXTRA_FILES="$dir/shared_gpa_demo" "$TOP/scripts/run-one.sh" demo \
+EXTRA_FILES="$dir/shared_gpa_demo $SELFTESTS_OUT/x86_64/sev_send_receive_test" \
+	"$TOP/scripts/run-one.sh" demo \
 	"$TOP/tests/demo/demo-guest.sh" 300 >/dev/null || true
 cat "$RESULTS/demo.out"
 status=$(cat "$RESULTS/demo.status")
