@@ -28,9 +28,10 @@
 #include <sys/resource.h>
 #include <linux/kvm.h>
 #include <linux/psp-sev.h>
+#include "../lib/sev_raw.h"
 
 #define PAGE		4096
-#define CERT_LEN	0x824
+#define CERT_LEN	SEV_CERT_LEN
 #define HDR_LEN		52
 #define BATCH		KVM_SEV_UPDATE_PAGES_MAX
 #define PAGES_PER_GIB	(1UL << 18)
@@ -41,7 +42,6 @@
 #define EMU_ID		0x1ff0c
 #define EMU_ID_QPSP	0x50535051
 
-static int sev_fd;
 static volatile uint32_t *psp;	/* the emulated PSP's BAR 2, or NULL */
 
 static void die(const char *what, unsigned int fw)
@@ -49,15 +49,6 @@ static void die(const char *what, unsigned int fw)
 	fprintf(stderr, "sev_export_bench: %s: %s, firmware status %#x\n",
 		what, strerror(errno), fw);
 	exit(1);
-}
-
-static int sev_op(int vm, int id, void *data, unsigned int *fw)
-{
-	struct kvm_sev_cmd cmd = { .id = id, .data = (uintptr_t)data, .sev_fd = sev_fd };
-	int r = ioctl(vm, KVM_MEMORY_ENCRYPT_OP, &cmd);
-
-	*fw = cmd.error;
-	return r;
 }
 
 static void sev_do(int vm, int id, void *data, const char *what)
@@ -217,7 +208,6 @@ int main(int argc, char **argv)
 	};
 	struct sev_issue_cmd ic = { .cmd = SEV_PDH_CERT_EXPORT, .data = (uintptr_t)&exp };
 	struct sample single = { 0 }, batched = { 0 }, a, b, st = { 0 };
-	struct kvm_sev_init init = { 0 };
 	int kvm, opt, rounds = 3, r;
 	uint8_t measure[256];
 
@@ -229,10 +219,7 @@ int main(int argc, char **argv)
 			rounds = atoi(optarg);
 	}
 
-	kvm = open("/dev/kvm", O_RDWR);
-	sev_fd = open("/dev/sev", O_RDWR);
-	if (kvm < 0 || sev_fd < 0 ||
-	    !(ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_VM_TYPES) & (1 << KVM_X86_SEV_VM))) {
+	if (!sev_open(&kvm)) {
 		printf("sev_export_bench: SKIP, no SEV on this host\n");
 		return 4;
 	}
@@ -240,10 +227,7 @@ int main(int argc, char **argv)
 	if (ioctl(sev_fd, SEV_ISSUE_CMD, &ic))
 		die("SEV_PDH_CERT_EXPORT", ic.error);
 
-	vm = ioctl(kvm, KVM_CREATE_VM, KVM_X86_SEV_VM);
-	if (vm < 0)
-		die("KVM_CREATE_VM", 0);
-	sev_do(vm, KVM_SEV_INIT2, &init, "KVM_SEV_INIT2");
+	vm = sev_new_vm(kvm);
 	mem = mmap(NULL, npages * PAGE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	trans = mmap(NULL, BATCH * PAGE, PROT_READ | PROT_WRITE,

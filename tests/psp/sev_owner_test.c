@@ -25,12 +25,13 @@
 #include <linux/kvm.h>
 #include <linux/psp-sev.h>
 #include <nettle/sha2.h>
+#include "../lib/sev_raw.h"
 #include "amd_sev_psp_crypto.h"
 
 #define PAGE 4096
-#define CERT_LEN 0x824
+#define CERT_LEN SEV_CERT_LEN
 
-static int checks, failures, sev_fd;
+static int checks, failures;
 
 static void check(int ok, const char *what, long a, long b)
 {
@@ -40,15 +41,6 @@ static void check(int ok, const char *what, long a, long b)
 	if (!ok)
 		printf(" (%ld, %#lx)", a, b);
 	printf("\n");
-}
-
-static int sev_op(int vm, int id, void *data, unsigned int *fw)
-{
-	struct kvm_sev_cmd cmd = { .id = id, .data = (uintptr_t)data, .sev_fd = sev_fd };
-	int r = ioctl(vm, KVM_MEMORY_ENCRYPT_OP, &cmd);
-
-	*fw = cmd.error;
-	return r;
 }
 
 static void rnd(void *opaque, size_t len, uint8_t *buf)
@@ -71,19 +63,6 @@ static void make_cert(uint8_t *c, const SevcEcKey *k)
 	}
 }
 
-static int new_vm(int kvm)
-{
-	struct kvm_sev_init init = { 0 };
-	unsigned int fw;
-	int vm = ioctl(kvm, KVM_CREATE_VM, KVM_X86_SEV_VM);
-
-	if (vm < 0 || sev_op(vm, KVM_SEV_INIT2, &init, &fw)) {
-		perror("SEV VM");
-		exit(1);
-	}
-	return vm;
-}
-
 int main(void)
 {
 	static uint8_t pdh[CERT_LEN], chain[3 * CERT_LEN], owner_cert[CERT_LEN];
@@ -103,10 +82,7 @@ int main(void)
 	int kvm, vm, r;
 
 	printf("TAP version 13\n");
-	sev_fd = open("/dev/sev", O_RDWR);
-	kvm = open("/dev/kvm", O_RDWR);
-	if (sev_fd < 0 || kvm < 0 ||
-	    !(ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_VM_TYPES) & (1 << KVM_X86_SEV_VM))) {
+	if (!sev_open(&kvm)) {
 		printf("1..0 # SKIP no SEV on this host\n");
 		return 4;
 	}
@@ -141,13 +117,13 @@ int main(void)
 		.dh_uaddr = (uintptr_t)owner_cert, .dh_len = CERT_LEN,
 		.session_uaddr = (uintptr_t)session, .session_len = sizeof(session),
 	};
-	vm = new_vm(kvm);
+	vm = sev_new_vm(kvm);
 	r = sev_op(vm, KVM_SEV_LAUNCH_START, &ls, &fw);
 	check(r < 0 && fw == SEV_RET_BAD_MEASUREMENT,
 	      "LAUNCH_START with a session made for another policy: BAD_MEASUREMENT", r, fw);
 	close(vm);
 
-	vm = new_vm(kvm);
+	vm = sev_new_vm(kvm);
 	ls.policy = 0;
 	r = sev_op(vm, KVM_SEV_LAUNCH_START, &ls, &fw);
 	check(!r, "LAUNCH_START with the owner's DH certificate and session", r, fw);

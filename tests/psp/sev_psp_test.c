@@ -31,16 +31,17 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 #include <linux/psp-sev.h>
+#include "../lib/sev_raw.h"
 
 #define PAGE 4096
-#define CERT_LEN 0x824
+#define CERT_LEN SEV_CERT_LEN
 #define POLICY_NODBG (1 << 0)
 #define POLICY_ES (1 << 2)
 #define POLICY_NOSEND (1 << 3)
 
 enum { LUPDATE = 1, LSECRET = 2, RUNNING = 3, SUPDATE = 4, RUPDATE = 5, SENT = 6 };
 
-static int checks, failures, sev_fd;
+static int checks, failures;
 
 static void check(int ok, const char *fmt, const char *what, long got, long want)
 {
@@ -56,19 +57,6 @@ static void check(int ok, const char *fmt, const char *what, long got, long want
 	long g_ = (long)(got), w_ = (long)(want);			\
 	check(g_ == w_, ": got %ld, want %ld", what, g_, w_);		\
 } while (0)
-
-/* One KVM_MEMORY_ENCRYPT_OP; returns the ioctl's result, *fw the status. */
-static int sev_op(int vm, int id, void *data, unsigned int *fw)
-{
-	struct kvm_sev_cmd cmd = {
-		.id = id, .data = (uintptr_t)data, .sev_fd = sev_fd,
-	};
-	int r = ioctl(vm, KVM_MEMORY_ENCRYPT_OP, &cmd);
-
-	if (fw)
-		*fw = cmd.error;
-	return r;
-}
 
 static int sev_ok(int vm, int id, void *data, const char *what)
 {
@@ -91,18 +79,6 @@ static int guest_state(int vm)
 	if (sev_op(vm, KVM_SEV_GUEST_STATUS, &st, NULL))
 		return -1;
 	return st.state;
-}
-
-static int new_vm(int kvm)
-{
-	struct kvm_sev_init init = { 0 };
-	int vm = ioctl(kvm, KVM_CREATE_VM, KVM_X86_SEV_VM);
-
-	if (vm < 0 || sev_ok(vm, KVM_SEV_INIT2, &init, "KVM_SEV_INIT2")) {
-		perror("KVM_CREATE_VM(KVM_X86_SEV_VM)");
-		exit(1);
-	}
-	return vm;
 }
 
 static uint8_t *new_page(int fill)
@@ -161,10 +137,7 @@ int main(void)
 	int kvm, vm, src, dst, r;
 
 	printf("TAP version 13\n");
-	sev_fd = open("/dev/sev", O_RDWR);
-	kvm = open("/dev/kvm", O_RDWR);
-	if (sev_fd < 0 || kvm < 0 ||
-	    !(ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_VM_TYPES) & (1 << KVM_X86_SEV_VM))) {
+	if (!sev_open(&kvm)) {
 		printf("1..0 # SKIP no SEV on this host\n");
 		return 4;
 	}
@@ -211,7 +184,7 @@ int main(void)
 	check(!memcmp(id, id2, 64) && memcmp(id, (uint8_t[64]){0}, 64), "", "  the ID is stable and not zero", 0, 0);
 
 	/* 2. LAUNCH, then DBG_DECRYPT returns the launched data */
-	vm = new_vm(kvm);
+	vm = sev_new_vm(kvm);
 	uint8_t *page = new_page(0);
 
 	pattern(page, 1);
@@ -245,7 +218,7 @@ int main(void)
 		struct kvm_sev_launch_start es = { .policy = POLICY_ES };
 
 		/* A host without SEV-ES: its firmware must refuse the ES policy. */
-		vm = new_vm(kvm);
+		vm = sev_new_vm(kvm);
 		r = sev_op(vm, KVM_SEV_LAUNCH_START, &es, &fw);
 		check(r < 0 && fw == SEV_RET_POLICY_FAILURE, ": r %ld status %#lx",
 		      "LAUNCH_START with the ES policy bit, no SEV-ES: POLICY_FAILURE",
@@ -253,7 +226,7 @@ int main(void)
 		close(vm);
 	}
 
-	vm = new_vm(kvm);
+	vm = sev_new_vm(kvm);
 	page = new_page(0x11);
 	CHECK_EQ("NODBG guest launched", launch(vm, POLICY_NODBG, page), RUNNING);
 	r = dbg_decrypt(vm, page, buf, &fw);
@@ -261,7 +234,7 @@ int main(void)
 	      "DBG_DECRYPT of a NODBG guest: POLICY_FAILURE", r, fw);
 	close(vm);
 
-	vm = new_vm(kvm);
+	vm = sev_new_vm(kvm);
 	page = new_page(0x22);
 	CHECK_EQ("NOSEND guest launched", launch(vm, POLICY_NOSEND, page), RUNNING);
 	{
@@ -279,7 +252,7 @@ int main(void)
 	close(vm);
 
 	/* 4. SEND and RECEIVE one page between two VMs */
-	src = new_vm(kvm);
+	src = sev_new_vm(kvm);
 	page = new_page(0);
 	pattern(page, 3);
 	memcpy(want, page, PAGE);
@@ -316,7 +289,7 @@ int main(void)
 	CHECK_EQ("SEND_UPDATE_DATA", r, 0);
 	check(memcmp(trans, want, PAGE) != 0, "", "  the packet is not the plaintext", 0, 0);
 
-	dst = new_vm(kvm);
+	dst = sev_new_vm(kvm);
 	uint8_t *tpage = new_page(0x5a);
 	struct kvm_sev_receive_start rs = {
 		.policy = 0, .pdh_uaddr = (uintptr_t)pdh, .pdh_len = CERT_LEN,

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Raw KVM_MEMORY_ENCRYPT_OP helpers shared by the repository's own SEV
+ * programs (tests/psp/, tests/bench/), which run without the selftest
+ * library: open the devices, issue one command, create an SEV VM.
+ */
+#ifndef SEV_RAW_H
+#define SEV_RAW_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <linux/kvm.h>
+#include <linux/psp-sev.h>
+
+#define SEV_CERT_LEN	0x824	/* an SEV certificate (PDH, PEK, OCA, CEK) */
+
+static int sev_fd;
+
+/* Open /dev/kvm and /dev/sev; 0 if this host cannot run SEV VMs. */
+static inline int sev_open(int *kvm)
+{
+	*kvm = open("/dev/kvm", O_RDWR);
+	sev_fd = open("/dev/sev", O_RDWR);
+	return *kvm >= 0 && sev_fd >= 0 &&
+	       (ioctl(*kvm, KVM_CHECK_EXTENSION, KVM_CAP_VM_TYPES) & (1 << KVM_X86_SEV_VM));
+}
+
+/* One KVM_MEMORY_ENCRYPT_OP; returns the ioctl's result, *fw the status. */
+static inline int sev_op(int vm, int id, void *data, unsigned int *fw)
+{
+	struct kvm_sev_cmd cmd = { .id = id, .data = (uintptr_t)data, .sev_fd = sev_fd };
+	int r = ioctl(vm, KVM_MEMORY_ENCRYPT_OP, &cmd);
+
+	if (fw)
+		*fw = cmd.error;
+	return r;
+}
+
+/* A KVM_X86_SEV_VM after KVM_SEV_INIT2; exits on failure. */
+static inline int sev_new_vm(int kvm)
+{
+	struct kvm_sev_init init = { 0 };
+	unsigned int fw = 0;
+	int vm = ioctl(kvm, KVM_CREATE_VM, KVM_X86_SEV_VM);
+
+	if (vm < 0 || sev_op(vm, KVM_SEV_INIT2, &init, &fw)) {
+		fprintf(stderr, "KVM_CREATE_VM(KVM_X86_SEV_VM), KVM_SEV_INIT2: %s, status %#x\n",
+			strerror(errno), fw);
+		exit(1);
+	}
+	return vm;
+}
+
+#endif
