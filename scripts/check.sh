@@ -3,7 +3,7 @@
 # Gates: deps, kernel and QEMU trees, round trip, the patched QEMU and its
 # own test, lint (checkpatch, per-patch builds, sparse, htmldocs), kernel,
 # selftests, runner self-check, the SEV host check, the emulated PSP's own
-# tests, a few tests without sev=on, then every selftest in its own QEMU
+# tests, the benchmarks in short runs, a few tests without sev=on, then every selftest in its own QEMU
 # boot on the emulated SEV host.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
@@ -58,6 +58,10 @@ gate initramfs "$TOP/scripts/initramfs.sh" || finish
 gate runner-selfcheck "$TOP/scripts/selfcheck.sh"
 gate sev-host "$TOP/scripts/sev-host-check.sh"
 gate psp-test "$TOP/scripts/psp-test.sh"
+# The benchmarks, short: they assert correctness only (exit counts, list
+# sizes, round trips); make bench runs them in full and prints the figures.
+gate bench-smoke env BENCH_ARGS="-n 2000 -r 100000 -m" \
+	SEV_BENCH_ARGS="-p 512 -r 1" "$TOP/scripts/bench.sh"
 # The same CPU without sev=on: the SVM, SEV and shared-GPA tests behave as
 # they do with it, except that kvm_amd sees no SEV at all.
 gate qemu-nosev env QEMU_SEV=0 RESULTS="$BUILD/results-nosev" \
