@@ -1,36 +1,43 @@
 # Build, lint and test loop for the KVM SEV live-migration series.
 # See README.md. Every target installs what it needs (scripts/deps.sh).
+# `make help` lists the targets: the "## " lines below.
 
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all deps tree export kernel selftests initramfs vmtest lint check \
-	demo bench base-run selfcheck roundtrip clean help qemu-tree qemu \
-	qemu-export qemu-test sev-host psp-test
+.PHONY: all help deps tree export qemu-tree qemu-export tree-status qemu \
+	qemu-test kernel selftests programs initramfs vmtest runner-test \
+	selfcheck sev-host psp-test lint roundtrip check demo bench base-run clean
 
 all: check
 
+## make help: this list
 help:
-	@sed -n 's/^## //p' README.md | head -40
+	@sed -n 's/^## make /  make /p' $(firstword $(MAKEFILE_LIST)) | \
+		awk -F': ' '{ printf "%-22s %s\n", $$1, substr($$0, length($$1) + 3) }'
 
 deps:
 	@$(S)/deps.sh
 
-## make tree: unpack the base into build/linux and git am patches/
+## make tree: unpack the base into build/linux, git am patches/ (refuses when build/linux holds work patches/ lacks; FORCE=1 discards it)
 tree: deps
-	@$(S)/tree.sh
+	@$(S)/queue.sh tree linux
 
-## make export: regenerate patches/ from build/linux
+## make export: regenerate patches/ from the commits in build/linux
 export:
-	@$(S)/export.sh
+	@$(S)/queue.sh export linux
 
-## make qemu-tree: unpack Debian's qemu source into build/qemu, git am qemu/patches/
+## make tree-status: does build/linux (and build/qemu) hold anything patches/ (qemu/patches/) lacks?
+tree-status:
+	@$(S)/queue.sh status linux; $(S)/queue.sh status qemu
+
+## make qemu-tree: unpack Debian's qemu source into build/qemu, git am qemu/patches/ (refuses like make tree)
 qemu-tree: deps
-	@$(S)/qemu-tree.sh
+	@$(S)/queue.sh tree qemu
 
 ## make qemu-export: regenerate qemu/patches/ from build/qemu
 qemu-export:
-	@$(S)/qemu-export.sh
+	@$(S)/queue.sh export qemu
 
 ## make qemu: build the patched QEMU (x86_64-softmmu) into build/qemu-obj
 qemu: deps
@@ -40,45 +47,50 @@ qemu: deps
 qemu-test: qemu
 	@$(S)/qemu-test.sh
 
+## make kernel: build build/linux into build/kobj (config/kvm-sev-test.config, ccache)
+kernel: deps
+	@[ -d build/linux/.git ] || $(S)/queue.sh tree linux
+	@$(S)/build-kernel.sh
+
+## make selftests: build the KVM selftests statically into build/selftests
+selftests: kernel
+	@$(S)/build-selftests.sh
+
+## make programs: build the repository's own test programs (tests/Makefile)
+programs: selftests qemu
+	@. $(S)/common.sh && programs
+
+initramfs: kernel
+	@$(S)/initramfs.sh
+
+## make vmtest TESTS='glob ...': rebuild what changed, then run those selftests, one QEMU boot each
+vmtest: selftests qemu initramfs
+	@$(S)/vmtest.sh
+
+## make runner-test: the test runner's own tests (no QEMU, seconds)
+runner-test:
+	@$(S)/runner-test.sh
+
+## make selfcheck: a pass, skip, failure, timeout and WARN, each booted and judged
+selfcheck: programs initramfs
+	@$(S)/selfcheck.sh
+
 ## make sev-host: what the kernel under test makes of the emulated SEV host
-sev-host: qemu
-	@$(S)/initramfs.sh >/dev/null
+sev-host: programs initramfs
 	@$(S)/sev-host-check.sh
 
 ## make psp-test: the emulated PSP's known-answer tests and firmware tests
-psp-test: qemu
-	@$(S)/initramfs.sh >/dev/null
+psp-test: programs initramfs
 	@$(S)/psp-test.sh
 
-## make kernel: build the test kernel (config/kvm-sev-test.config)
-kernel: deps
-	@[ -d build/linux/.git ] || $(S)/tree.sh
-	@$(S)/build-kernel.sh
-
-## make selftests: build the KVM selftests statically
-selftests: deps
-	@$(S)/build-selftests.sh
-
-initramfs:
-	@$(S)/initramfs.sh
-
-## make vmtest TESTS='glob ...': run selftests, one QEMU boot each
-vmtest: deps
-	@[ -x build/qemu-obj/qemu-system-x86_64 ] || $(S)/build-qemu.sh
-	@$(S)/initramfs.sh >/dev/null
-	@$(S)/vmtest.sh
-
 ## make lint: checkpatch, per-patch builds, sparse, htmldocs
-lint: deps
+lint: kernel
 	@$(S)/lint.sh
-
-selfcheck: deps
-	@$(S)/selfcheck.sh
 
 roundtrip:
 	@$(S)/roundtrip.sh
 
-## make check: every gate; ends with "N passed, N failed, N skipped"
+## make check: every gate in build/check (never build/linux), TAP 13, then "N passed, N failed, N skipped"
 check:
 	@$(S)/check.sh
 
@@ -90,9 +102,10 @@ demo: deps
 bench: deps
 	@$(S)/bench.sh
 
-## make base-run: run every test on the unpatched base (for known-tcg-failures)
+## make base-run: every test on the unpatched base, raw results (the base= evidence of tests/expectations)
 base-run: deps
 	@$(S)/base-run.sh
 
+## make clean: remove build/ (downloads and trees included)
 clean:
 	rm -rf build

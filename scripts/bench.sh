@@ -10,7 +10,7 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-[ -d "$KTREE/.git" ] || "$TOP/scripts/tree.sh"
+[ -d "$KTREE/.git" ] || "$TOP/scripts/queue.sh" tree linux
 "$TOP/scripts/build-kernel.sh"
 "$TOP/scripts/build-qemu.sh"
 "$TOP/scripts/build-selftests.sh" >/dev/null
@@ -21,9 +21,8 @@ export RESULTS=$BUILD/bench
 echo "== make bench: map_gpa_range_perf_test under QEMU TCG (nested: L1 is emulated)"
 cat "$RESULTS/bench_map_gpa_range_perf_test.out"
 echo "bench: $(cat "$RESULTS/bench_map_gpa_range_perf_test.status")"
-gcc -static -O2 -Wall -Werror -isystem "$KOBJ/usr/include" -o "$RESULTS/sev_export_bench" \
-	"$TOP/tests/bench/sev_export_bench.c"
-"$TOP/scripts/run-one.sh" sev_export_bench "$RESULTS/sev_export_bench" 1200 \
+programs sev_export_bench
+"$TOP/scripts/run-one.sh" sev_export_bench "$PROGS/sev_export_bench" 1200 \
 	${SEV_BENCH_ARGS:--p 8192 -r 3} >/dev/null || true
 echo
 echo "== make bench: sev_export_bench under QEMU TCG with the emulated PSP"

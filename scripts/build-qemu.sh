@@ -4,7 +4,7 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-[ -d "$QTREE/.git" ] || "$TOP/scripts/qemu-tree.sh"
+[ -d "$QTREE/.git" ] || "$TOP/scripts/queue.sh" tree qemu
 mkdir -p "$QOBJ"
 
 # Meson picks up ccache by itself when it is on PATH.

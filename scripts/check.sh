@@ -1,48 +1,91 @@
 #!/usr/bin/env bash
-# make check: every gate, then "N passed, N failed, N skipped".
-# Gates: deps, kernel and QEMU trees, round trip, the patched QEMU and its
-# own test, lint (checkpatch, per-patch builds, sparse, htmldocs), kernel,
-# selftests, runner self-check, the SEV host check, the emulated PSP's own
-# tests, the benchmarks in short runs, a few tests without sev=on, then every selftest in its own QEMU
-# boot on the emulated SEV host.
+# make check: every gate, then every selftest, as one TAP 13 stream, then
+# "N passed, N failed, N skipped".
+#
+# It builds and tests in a tree of its own, build/check/ (kernel and QEMU
+# trees, objects, selftests, initramfs), never in build/linux or build/qemu:
+# a developer's uncommitted work there is left exactly as it was (the last
+# gate checks that). Downloads (build/dl) and ccache are shared. Per-test
+# results go to build/results/, emptied first.
 set -uo pipefail
-. "$(dirname "$0")/common.sh"
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+export BUILD=${CHECK_BUILD:-$TOP/build/check}
+export RESULTS=$TOP/build/results
+unset KTREE KOBJ QTREE QOBJ SELFTESTS_OUT QEMU QEMU_CPU
+. "$TOP/scripts/common.sh"
 
-logs=$BUILD/check
-mkdir -p "$logs"
-pass=0 fail=0 skip=0
+logs=$BUILD/logs
+rm -rf "$logs"; mkdir -p "$logs"
+pass=0 fail=0 skip=0 flaky=0 n=0
 t0=$(date +%s)
 
-gate() {	# gate NAME CMD... : run a gate, log it, count it
-	local name=$1 s=$(date +%s) rc
+# The developer's trees, as they are now: the last gate compares.
+devtree_state() {
+	local t
+	for t in "$TOP/build/linux" "$TOP/build/qemu"; do
+		[ -d "$t/.git" ] || { echo "$t absent"; continue; }
+		echo "$t $(git -C "$t" rev-parse HEAD 2>/dev/null)"
+		git -C "$t" for-each-ref --format='%(refname) %(objectname)'
+		git -C "$t" status --porcelain=v1 --untracked-files=all --ignored
+		git -C "$t" diff HEAD --binary | sha1sum
+		# Files git does not track (Debian's .gitignore ignores them all).
+		(cd "$t" && git ls-files -o -z | xargs -0 -r sha1sum)
+	done
+}
+devtree_before=$(devtree_state)
+
+echo "TAP version 13"
+gate() {	# gate NAME CMD... : run a gate, log it, report it as a TAP line
+	local name=$1 s rc d
 	shift
+	s=$(date +%s)
 	"$@" > "$logs/$name.log" 2>&1
 	rc=$?
-	local d=$(( $(date +%s) - s ))
+	d=$(( $(date +%s) - s ))
+	n=$((n + 1))
 	if [ $rc = 0 ]; then
-		pass=$((pass + 1)); echo "PASS $name (${d}s)"
+		pass=$((pass + 1)); echo "ok $n $name (${d}s)"
 	elif [ $rc = 4 ]; then
-		skip=$((skip + 1)); echo "SKIP $name (${d}s): $(tail -n1 "$logs/$name.log")"
+		skip=$((skip + 1)); echo "ok $n $name # SKIP $(tail -n1 "$logs/$name.log")"
 	else
-		fail=$((fail + 1)); echo "FAIL $name (${d}s), last lines of $logs/$name.log:"
-		tail -n 30 "$logs/$name.log" | sed 's/^/  | /'
+		fail=$((fail + 1)); echo "not ok $n $name # failed after ${d}s, last lines of $logs/$name.log:"
+		tail -n 30 "$logs/$name.log" | sed 's/^/#  | /'
 	fi
 	return $rc
 }
 blocked() {	# a gate that cannot run because an earlier one failed
-	fail=$((fail + 1)); echo "FAIL $1: not run, $2 failed"
+	n=$((n + 1)) fail=$((fail + 1)); echo "not ok $n $1 # not run: $2 failed"
 }
 finish() {
-	echo
-	echo "make check took $(( $(date +%s) - t0 )) s"
-	echo "$pass passed, $fail failed, $skip skipped"
+	gate devtree-untouched devtree_check
+	echo "1..$n"
+	echo "# make check took $(( $(date +%s) - t0 )) s"
+	if [ $flaky = 0 ]; then echo "$pass passed, $fail failed, $skip skipped"
+	else echo "$pass passed, $fail failed, $skip skipped, $flaky flaky"; fi
 	[ $fail = 0 ]
 	exit
 }
+devtree_check() {
+	if [ "$(devtree_state)" = "$devtree_before" ]; then
+		echo "build/linux and build/qemu: HEAD, refs, status and uncommitted diff as before the run"
+	else
+		echo "build/linux or build/qemu changed during make check:"
+		diff <(echo "$devtree_before") <(devtree_state) | head -n 20
+		return 1
+	fi
+}
+trees() {	# both trees at once: unpacking and git add are single-threaded
+	FORCE=1 "$TOP/scripts/queue.sh" tree qemu > "$logs/qemu-tree.out" 2>&1 &
+	local q=$!
+	FORCE=1 "$TOP/scripts/queue.sh" tree linux; local k=$?
+	wait $q; local qr=$?
+	cat "$logs/qemu-tree.out"
+	[ $k = 0 ] && [ $qr = 0 ]
+}
 
 gate deps "$TOP/scripts/deps.sh" || finish
-gate tree "$TOP/scripts/tree.sh" || finish
-gate qemu-tree "$TOP/scripts/qemu-tree.sh" || finish
+gate runner-test "$TOP/scripts/runner-test.sh"
+gate trees trees || finish
 gate roundtrip "$TOP/scripts/roundtrip.sh"
 gate lint-checkpatch "$TOP/scripts/lint.sh" checkpatch
 gate qemu-checkpatch "$TOP/scripts/qemu-checkpatch.sh"
@@ -54,6 +97,8 @@ gate lint-sparse "$TOP/scripts/lint.sh" sparse
 gate lint-htmldocs "$TOP/scripts/lint.sh" htmldocs
 [ $kernel = 0 ] || { blocked selftests kernel; finish; }
 gate selftests "$TOP/scripts/build-selftests.sh" || finish
+gate expectations python3 "$TOP/scripts/runner.py" check-expectations || finish
+gate programs programs || finish
 gate initramfs "$TOP/scripts/initramfs.sh" || finish
 gate runner-selfcheck "$TOP/scripts/selfcheck.sh"
 gate sev-host "$TOP/scripts/sev-host-check.sh"
@@ -63,18 +108,22 @@ gate psp-test "$TOP/scripts/psp-test.sh"
 gate bench-smoke env BENCH_ARGS="-n 2000 -r 100000 -m" \
 	SEV_BENCH_ARGS="-p 512 -r 1" "$TOP/scripts/bench.sh"
 # The same CPU without sev=on: the SVM, SEV and shared-GPA tests behave as
-# they do with it, except that kvm_amd sees no SEV at all.
+# they do with it, except that kvm_amd sees no SEV at all (the SEV tests
+# are expected to skip: nosev=skip in tests/expectations).
 gate qemu-nosev env QEMU_SEV=0 RESULTS="$BUILD/results-nosev" \
 	TESTS='svm_* sev_* shared_gpa_tracking_test debug_regs' "$TOP/scripts/vmtest.sh"
 
-echo "==> selftests under QEMU TCG"
-"$TOP/scripts/vmtest.sh" > "$logs/vmtest.log" 2>&1
-# The report only: the runner's progress lines are in the log.
-sed -n '/^== results, in test order$/,$p' "$logs/vmtest.log" | sed '1d;/^vmtest: /d'
-if [ -f "$RESULTS/COUNTS" ]; then
-	read -r p f s < "$RESULTS/COUNTS"
-	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+# Every selftest: the runner's TAP lines continue this stream. Its closing
+# line is read from this run's output only; a runner that dies leaves none,
+# and then the run fails.
+out=$logs/vmtest.tap
+"$TOP/scripts/vmtest.sh" --tap-start "$n" 2> "$logs/vmtest.log" | tee "$out"
+if counts=$(python3 "$TOP/scripts/runner.py" counts "$out"); then
+	read -r p f s k <<<"$counts"
+	# A flaky pass is neither a pass nor a failure: shown, and counted apart.
+	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s)) flaky=$((flaky + k))
+	n=$((n + p + f + s + k))
 else
-	blocked vmtest "the runner"
+	blocked vmtest "the runner (no closing line in $out)"
 fi
 finish

@@ -7,6 +7,9 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
+# Downloads (the base package, Debian's qemu source) are shared by every
+# build directory, make check's own included.
+DL=${DL:-$TOP/build/dl}
 
 # The base the series was made against: Debian's linux-source-6.12 package.
 BASE_PKG=linux-source-6.12
@@ -36,6 +39,12 @@ say()  { printf '==> %s\n' "$*"; }
 warn() { printf '\n!!!!!!!! WARNING: %s\n\n' "$*" >&2; }
 die()  { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
+# The repository's own test programs (tests/Makefile) go to $PROGS.
+PROGS=${PROGS:-$BUILD/programs}
+programs() {	# build tests/Makefile programs into $PROGS
+	make -s -C "$TOP/tests" O="$PROGS" KOBJ="$KOBJ" QTREE="$QTREE" "$@"
+}
+
 kmake() {
 	make -C "$KTREE" O="$KOBJ" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
 }
@@ -47,17 +56,20 @@ QTREE=${QTREE:-$BUILD/qemu}          # git tree: base commit + qemu series
 QOBJ=${QOBJ:-$BUILD/qemu-obj}        # qemu build directory
 QEMU_BIN=$QOBJ/qemu-system-x86_64
 
-# The runner's QEMU: the patched one, as an SEV-capable AMD host. QEMU_SEV=0
-# drops sev=on (the same CPU without the SEV host property); QEMU=... and
+# The runner's QEMU: the patched one, as an SEV-capable AMD host. The CPU
+# model is named here and nowhere else. QEMU_SEV=0 drops sev=on (the same
+# CPU without the SEV host property) and the emulated PSP; QEMU=... and
 # QEMU_CPU=... override both.
+QEMU_CPU_BASE=EPYC,+svm,+npt,+decodeassists,+flushbyasid
 QEMU=${QEMU:-$QEMU_BIN}
-# With sev=on the machine also gets the emulated PSP (amd-sev-psp).
 if [ "${QEMU_SEV:-1}" = 0 ]; then
-	QEMU_CPU=${QEMU_CPU:-EPYC,+svm,+npt,+decodeassists,+flushbyasid}
-	QEMU_DEV_ARGS=()
+	QEMU_CPU=${QEMU_CPU:-$QEMU_CPU_BASE}
+	QEMU_DEVICES=
 else
-	QEMU_CPU=${QEMU_CPU:-EPYC,+svm,+npt,+decodeassists,+flushbyasid,sev=on}
-	QEMU_DEV_ARGS=(-device amd-sev-psp)
+	QEMU_CPU=${QEMU_CPU:-$QEMU_CPU_BASE,sev=on}
+	QEMU_DEVICES="-device amd-sev-psp"
 fi
 # The firmware the built QEMU needs (Debian's seabios and qemu-system-data).
-QEMU_FW_ARGS=(-L /usr/share/seabios -L /usr/share/qemu)
+QEMU_FW="-L /usr/share/seabios -L /usr/share/qemu"
+# scripts/runner.py reads these.
+export QEMU QEMU_CPU QEMU_DEVICES QEMU_FW TOP BUILD KOBJ SELFTESTS_OUT RESULTS

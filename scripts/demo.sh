@@ -5,20 +5,19 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-[ -d "$KTREE/.git" ] || "$TOP/scripts/tree.sh"
+[ -d "$KTREE/.git" ] || "$TOP/scripts/queue.sh" tree linux
 "$TOP/scripts/build-kernel.sh"
 "$TOP/scripts/build-qemu.sh"
 "$TOP/scripts/initramfs.sh" >/dev/null
 kmake -s headers >/dev/null
 dir=$BUILD/demo
 mkdir -p "$dir"
-gcc -static -O2 -Wall -Werror -isystem "$KOBJ/usr/include" \
-	-o "$dir/shared_gpa_demo" "$TOP/tests/demo/shared_gpa_demo.c"
+programs shared_gpa_demo
 "$TOP/scripts/build-selftests.sh" >/dev/null
 
-say "booting the patched kernel under the patched QEMU (TCG, -cpu $QEMU_CPU ${QEMU_DEV_ARGS[*]})"
+say "booting the patched kernel under the patched QEMU (TCG, -cpu $QEMU_CPU $QEMU_DEVICES)"
 export RESULTS=$dir/results
-EXTRA_FILES="$dir/shared_gpa_demo $SELFTESTS_OUT/x86_64/sev_send_receive_test" \
+EXTRA_FILES="$PROGS/shared_gpa_demo $SELFTESTS_OUT/x86_64/sev_send_receive_test" \
 	"$TOP/scripts/run-one.sh" demo \
 	"$TOP/tests/demo/demo-guest.sh" 300 >/dev/null || true
 cat "$RESULTS/demo.out"

@@ -5,7 +5,7 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-dl=$BUILD/dl
+dl=$DL
 mkdir -p "$dl"
 cd "$dl"
 

@@ -16,23 +16,21 @@ crypto=$QTREE/hw/misc/amd_sev_psp_crypto.c
 [ -f "$crypto" ] || die "no $crypto: run make qemu-tree"
 bad=0
 
-gcc -O2 -Wall -Wextra -Werror -I"$(dirname "$crypto")" -o "$out/psp_crypto_kat" \
-	"$TOP/tests/psp/psp_crypto_kat.c" "$crypto" -lhogweed -lnettle -lgmp ||
-	die "building the known-answer tests failed"
-if "$out/psp_crypto_kat" > "$out/kat.log"; then
+programs psp_crypto_kat sev_psp_test sev_owner_test || die "building the PSP tests failed"
+if "$PROGS/psp_crypto_kat" > "$out/kat.log"; then
 	echo "PASS psp_crypto_kat: $(grep -c '^ok' "$out/kat.log") known-answer checks"
 else
 	echo "FAIL psp_crypto_kat:"; grep -A2 '^not ok' "$out/kat.log" | sed 's/^/  /'
 	bad=1
 fi
 
-gcc -O2 -Wall -Werror -static -I"$KOBJ/usr/include" -o "$out/sev_psp_test" \
-	"$TOP/tests/psp/sev_psp_test.c" || die "building sev_psp_test failed"
-gcc -O2 -Wall -Werror -static -I"$KOBJ/usr/include" -I"$(dirname "$crypto")" \
-	-o "$out/sev_owner_test" "$TOP/tests/psp/sev_owner_test.c" "$crypto" \
-	-lhogweed -lnettle -lgmp || die "building sev_owner_test failed"
+# Both boots at once (one core each).
 for t in sev_psp_test sev_owner_test; do
-	RESULTS=$out "$TOP/scripts/run-one.sh" $t "$out/$t" 120
+	RESULTS=$out "$TOP/scripts/run-one.sh" $t "$PROGS/$t" 120 > "$out/$t.line" &
+done
+wait
+for t in sev_psp_test sev_owner_test; do
+	cat "$out/$t.line"
 	case $(cat "$out/$t.status") in
 	PASS*) echo "  $(grep -c '^ok' "$out/$t.out") checks" ;;
 	*) grep -v '^ok' "$out/$t.out" | sed 's/^/  /'; bad=1 ;;

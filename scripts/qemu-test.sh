@@ -12,7 +12,7 @@ make -s -C "$TOP/tests/qemu" O="$out" || die "building tests/qemu failed"
 img=$out/sev-host-test.bin
 
 run() {	# run QEMU_BINARY CPU LOG -> exit status of the test (0 = all passed)
-	timeout -s KILL 120 "$1" "${QEMU_FW_ARGS[@]}" -machine q35 -accel tcg \
+	timeout -s KILL 120 "$1" $QEMU_FW -machine q35 -accel tcg \
 		-cpu "$2" -m 512 -nodefaults -display none -no-reboot \
 		-serial "file:$3" -device isa-debug-exit,iobase=0xf4,iosize=4 \
 		-kernel "$img" >"$3.qemu" 2>&1
@@ -22,7 +22,7 @@ run() {	# run QEMU_BINARY CPU LOG -> exit status of the test (0 = all passed)
 }
 
 bad=0
-base_cpu=EPYC,+svm,+npt,+decodeassists,+flushbyasid
+base_cpu=$QEMU_CPU_BASE
 for mode in sev=on nosev; do
 	cpu=$base_cpu; [ $mode = sev=on ] && cpu=$base_cpu,sev=on
 	log=$out/$mode.log

@@ -6,7 +6,7 @@ set -euo pipefail
 
 out=$BUILD/roundtrip
 rm -rf "$out"
-OUT=$out "$TOP/scripts/export.sh" >/dev/null
+OUT=$out "$TOP/scripts/queue.sh" export linux >/dev/null
 if ! diff -ru -x 'BASE-VERSION' "$TOP/patches" "$out"; then
 	echo "round trip is not lossless: see the diff above" >&2
 	exit 1
@@ -16,7 +16,7 @@ echo "round trip lossless: $(wc -l < "$TOP/patches/series") patches"
 # The same for the QEMU series in qemu/patches/ and build/qemu.
 qout=$BUILD/roundtrip-qemu
 rm -rf "$qout"
-OUT=$qout "$TOP/scripts/qemu-export.sh" >/dev/null
+OUT=$qout "$TOP/scripts/queue.sh" export qemu >/dev/null
 if ! diff -ru "$TOP/qemu/patches" "$qout"; then
 	echo "QEMU round trip is not lossless: see the diff above" >&2
 	exit 1

@@ -8,6 +8,9 @@
  *   fail  exit 1                       -> FAIL (exit status)
  *   hang  never exits                  -> FAIL (timeout)
  *   warn  exit 0 after a kernel WARN   -> FAIL (kernel report)
+ *   taint exit 0 after tainting the kernel (TAINT_OOT_MODULE, bit 12,
+ *         through /proc/sys/kernel/tainted: no report on the console)
+ *                                      -> FAIL (taint)
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -36,6 +39,15 @@ int main(int argc, char **argv)
 		fd = open("/sys/kernel/debug/provoke-crash/DIRECT", O_WRONLY);
 		if (fd < 0 || write(fd, "WARNING\n", 8) != 8) {
 			perror("provoke-crash");
+			return 2;
+		}
+		close(fd);
+		return 0;
+	}
+	if (!strcmp(mode, "taint")) {
+		fd = open("/proc/sys/kernel/tainted", O_WRONLY);
+		if (fd < 0 || write(fd, "4096\n", 5) != 5) {
+			perror("/proc/sys/kernel/tainted");
 			return 2;
 		}
 		close(fd);
