@@ -16,6 +16,7 @@ help:
 	@sed -n 's/^## make /  make /p' $(firstword $(MAKEFILE_LIST)) | \
 		awk -F': ' '{ printf "%-22s %s\n", $$1, substr($$0, length($$1) + 3) }'
 
+## make deps: install the Debian packages every target needs (apt-get, non-interactive)
 deps:
 	@$(S)/deps.sh
 
@@ -49,7 +50,6 @@ qemu-test: qemu
 
 ## make kernel: build build/linux into build/kobj (config/kvm-sev-test.config, ccache)
 kernel: deps
-	@[ -d build/linux/.git ] || $(S)/queue.sh tree linux
 	@$(S)/build-kernel.sh
 
 ## make selftests: build the KVM selftests statically into build/selftests
@@ -60,6 +60,7 @@ selftests: kernel
 programs: selftests qemu
 	@. $(S)/common.sh && programs
 
+## make initramfs: the test VM's busybox initramfs with the built modules
 initramfs: kernel
 	@$(S)/initramfs.sh
 
@@ -71,7 +72,7 @@ vmtest: selftests qemu initramfs
 runner-test:
 	@$(S)/runner-test.sh
 
-## make selfcheck: a pass, skip, failure, timeout and WARN, each booted and judged
+## make selfcheck: a pass, skip, failure, timeout, WARN and taint, each booted and judged
 selfcheck: programs initramfs
 	@$(S)/selfcheck.sh
 
@@ -87,6 +88,7 @@ psp-test: programs initramfs
 lint: kernel
 	@$(S)/lint.sh
 
+## make roundtrip: exporting build/linux and build/qemu gives patches/ and qemu/patches/ back
 roundtrip:
 	@$(S)/roundtrip.sh
 
@@ -106,6 +108,8 @@ bench: deps
 base-run: deps
 	@$(S)/base-run.sh
 
-## make clean: remove build/ (downloads and trees included)
+## make clean: remove build/ (downloads and trees included); refuses like make tree unless FORCE=1
 clean:
+	@[ "$(FORCE)" = 1 ] || { $(S)/queue.sh status linux && $(S)/queue.sh status qemu; } || \
+		{ echo "make clean: build/linux or build/qemu holds work; FORCE=1 removes it anyway"; exit 1; }
 	rm -rf build

@@ -6,15 +6,17 @@
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 export BUILD=$TOP/build/base
-# The runner uses the patched QEMU of the main build.
-export QEMU=${QEMU:-$TOP/build/qemu-obj/qemu-system-x86_64}
 . "$TOP/scripts/common.sh"
 
 FORCE=1 BASE_ONLY=1 "$TOP/scripts/queue.sh" tree linux || exit 1
+# The patched QEMU, from qemu/patches/ in a tree of its own (not the
+# developer's build/qemu, which may hold uncommitted work).
+FORCE=1 "$TOP/scripts/queue.sh" tree qemu || exit 1
+"$TOP/scripts/build-qemu.sh" || exit 1
 "$TOP/scripts/build-kernel.sh" || exit 1
 "$TOP/scripts/build-selftests.sh" || exit 1
 "$TOP/scripts/initramfs.sh" || exit 1
-[ -x "$QEMU" ] || BUILD=$TOP/build "$TOP/scripts/build-qemu.sh" || exit 1
 # Raw results: no expectations applied (they are what this run informs),
 # only each test's timeout and arguments taken from tests/expectations.
-python3 "$TOP/scripts/runner.py" run --raw ${TESTS:-}
+# The runner reads TESTS itself.
+python3 "$TOP/scripts/runner.py" run --raw

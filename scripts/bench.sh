@@ -16,6 +16,7 @@ set -euo pipefail
 "$TOP/scripts/build-selftests.sh" >/dev/null
 "$TOP/scripts/initramfs.sh" >/dev/null
 export RESULTS=$BUILD/bench
+rm -rf "$RESULTS"	# no result of an earlier run may be read
 "$TOP/scripts/run-one.sh" bench/map_gpa_range_perf_test \
 	"$SELFTESTS_OUT/x86_64/map_gpa_range_perf_test" 1200 ${BENCH_ARGS:--n 20000 -r 1000000 -m} >/dev/null || true
 echo "== make bench: map_gpa_range_perf_test under QEMU TCG (nested: L1 is emulated)"

@@ -4,7 +4,7 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 frag=$TOP/config/kvm-sev-test.config
-[ -d "$KTREE/.git" ] || die "no kernel tree in $KTREE: run make tree"
+[ -d "$KTREE/.git" ] || "$TOP/scripts/queue.sh" tree linux
 mkdir -p "$KOBJ"
 
 # Reconfigure only when the fragment or the tree's Kconfig changed.

@@ -11,7 +11,13 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 export BUILD=${CHECK_BUILD:-$TOP/build/check}
 export RESULTS=$TOP/build/results
-unset KTREE KOBJ QTREE QOBJ SELFTESTS_OUT QEMU QEMU_CPU
+# make check decides its own settings: nothing a shell may have exported
+# for a developer's run (another kernel, a subset of tests, other rules,
+# replayed boots) applies to it.
+unset KTREE KOBJ QTREE QOBJ SELFTESTS_OUT PROGS QEMU QEMU_CPU QEMU_SEV \
+	QEMU_MEM QEMU_EXTRA KVMTEST_CMDLINE BZIMAGE BASE_CPIO EXTRA_FILES TESTS \
+	EXPECTATIONS PATCHES RUNNER_FAKE RUNNER_FAKE_DIE OUT FORCE BASE_ONLY \
+	BENCH_ARGS SEV_BENCH_ARGS
 . "$TOP/scripts/common.sh"
 
 logs=$BUILD/logs
@@ -21,7 +27,9 @@ t0=$(date +%s)
 
 # The developer's trees, as they are now: the last gate compares.
 devtree_state() {
-	local t
+	# Reading must not write: GIT_OPTIONAL_LOCKS=0, no index refresh.
+	local t GIT_OPTIONAL_LOCKS=0
+	export GIT_OPTIONAL_LOCKS
 	for t in "$TOP/build/linux" "$TOP/build/qemu"; do
 		[ -d "$t/.git" ] || { echo "$t absent"; continue; }
 		echo "$t $(git -C "$t" rev-parse HEAD 2>/dev/null)"
@@ -35,6 +43,8 @@ devtree_state() {
 devtree_before=$(devtree_state)
 
 echo "TAP version 13"
+echo "# build: $BUILD, results: $RESULTS, jobs: $JOBS, VM jobs: ${VMJOBS:-$JOBS}"
+echo "# QEMU: $KVMTEST_QEMU -cpu $KVMTEST_QEMU_CPU $KVMTEST_QEMU_DEVICES"
 gate() {	# gate NAME CMD... : run a gate, log it, report it as a TAP line
 	local name=$1 s rc d
 	shift
@@ -107,11 +117,12 @@ gate psp-test "$TOP/scripts/psp-test.sh"
 # sizes, round trips); make bench runs them in full and prints the figures.
 gate bench-smoke env BENCH_ARGS="-n 2000 -r 100000 -m" \
 	SEV_BENCH_ARGS="-p 512 -r 1" "$TOP/scripts/bench.sh"
-# The same CPU without sev=on: the SVM, SEV and shared-GPA tests behave as
-# they do with it, except that kvm_amd sees no SEV at all (the SEV tests
-# are expected to skip: nosev=skip in tests/expectations).
+# The same CPU without sev=on: the SVM, upstream SEV and shared-GPA tests
+# behave as they do with it, except that kvm_amd sees no SEV at all (the
+# upstream SEV tests are expected to skip: nosev=skip in tests/expectations).
 gate qemu-nosev env QEMU_SEV=0 RESULTS="$BUILD/results-nosev" \
-	TESTS='svm_* sev_* shared_gpa_tracking_test debug_regs' "$TOP/scripts/vmtest.sh"
+	TESTS='svm_* sev_smoke_test sev_init2_tests sev_migrate_tests shared_gpa_tracking_test debug_regs' \
+	"$TOP/scripts/vmtest.sh"
 
 # Every selftest: the runner's TAP lines continue this stream. Its closing
 # line is read from this run's output only; a runner that dies leaves none,

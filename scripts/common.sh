@@ -57,19 +57,22 @@ QOBJ=${QOBJ:-$BUILD/qemu-obj}        # qemu build directory
 QEMU_BIN=$QOBJ/qemu-system-x86_64
 
 # The runner's QEMU: the patched one, as an SEV-capable AMD host. The CPU
-# model is named here and nowhere else. QEMU_SEV=0 drops sev=on (the same
+# models are named here and nowhere else. QEMU_SEV=0 drops sev=on (the same
 # CPU without the SEV host property) and the emulated PSP; QEMU=... and
-# QEMU_CPU=... override both.
+# QEMU_CPU=... (the user's) override both. What the runner uses is derived
+# into KVMTEST_* afresh by every script that sources this file, so that a
+# child with another QEMU_SEV or BUILD never inherits its parent's choice.
 QEMU_CPU_BASE=EPYC,+svm,+npt,+decodeassists,+flushbyasid
-QEMU=${QEMU:-$QEMU_BIN}
+QEMU_CPU_DEBIAN=EPYC,+svm,+npt          # what Debian's unpatched QEMU accepts
+KVMTEST_QEMU=${QEMU:-$QEMU_BIN}
 if [ "${QEMU_SEV:-1}" = 0 ]; then
-	QEMU_CPU=${QEMU_CPU:-$QEMU_CPU_BASE}
-	QEMU_DEVICES=
+	KVMTEST_QEMU_CPU=${QEMU_CPU:-$QEMU_CPU_BASE}
+	KVMTEST_QEMU_DEVICES=
 else
-	QEMU_CPU=${QEMU_CPU:-$QEMU_CPU_BASE,sev=on}
-	QEMU_DEVICES="-device amd-sev-psp"
+	KVMTEST_QEMU_CPU=${QEMU_CPU:-$QEMU_CPU_BASE,sev=on}
+	KVMTEST_QEMU_DEVICES="-device amd-sev-psp"
 fi
 # The firmware the built QEMU needs (Debian's seabios and qemu-system-data).
 QEMU_FW="-L /usr/share/seabios -L /usr/share/qemu"
 # scripts/runner.py reads these.
-export QEMU QEMU_CPU QEMU_DEVICES QEMU_FW TOP BUILD KOBJ SELFTESTS_OUT RESULTS
+export KVMTEST_QEMU KVMTEST_QEMU_CPU KVMTEST_QEMU_DEVICES QEMU_FW TOP BUILD KOBJ SELFTESTS_OUT RESULTS

@@ -15,7 +15,7 @@ mkdir -p "$dir"
 programs shared_gpa_demo
 "$TOP/scripts/build-selftests.sh" >/dev/null
 
-say "booting the patched kernel under the patched QEMU (TCG, -cpu $QEMU_CPU $QEMU_DEVICES)"
+say "booting the patched kernel under the patched QEMU (TCG, -cpu $KVMTEST_QEMU_CPU $KVMTEST_QEMU_DEVICES)"
 export RESULTS=$dir/results
 EXTRA_FILES="$PROGS/shared_gpa_demo $SELFTESTS_OUT/x86_64/sev_send_receive_test" \
 	"$TOP/scripts/run-one.sh" demo \

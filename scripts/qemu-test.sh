@@ -36,7 +36,7 @@ for mode in sev=on nosev; do
 done
 # Debian's QEMU has none of it: the test must notice.
 log=$out/unpatched.log
-if run /usr/bin/qemu-system-x86_64 EPYC,+svm,+npt "$log"; then
+if run /usr/bin/qemu-system-x86_64 "$QEMU_CPU_DEBIAN" "$log"; then
 	echo "FAIL the test passed on Debian's unpatched QEMU: it cannot detect a missing feature"
 	bad=1
 else

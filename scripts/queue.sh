@@ -73,7 +73,14 @@ SRC
 
 unpack() {	# VERSION SOURCE: a fresh tree with the base commit
 	local version=$1 src=$2
+	[ -n "$version" ] && [ -f "$src" ] || die "no $what base to unpack (version '$version', source '$src')"
 	say "unpacking the $what base $version into $tree"
+	if [ -d "$tree/.git" ]; then
+		# A tree of another base version: kept, not deleted.
+		local old=$tree.old-$(date +%Y%m%d-%H%M%S)
+		mv "$tree" "$old"
+		say "the previous tree (another base version) is now $old"
+	fi
 	rm -rf "$tree"
 	case $queue in
 	linux)	mkdir -p "$tree"; tar -C "$tree" --strip-components=1 -xf "$src"
@@ -126,14 +133,29 @@ export_queue() {	# OUT: the tree's commits as a queue
 
 tree_status() {	# 0 if the tree holds nothing the queue lacks; else say what
 	[ -d "$tree/.git" ] || return 0
-	local dirty tmp
-	dirty=$(git -C "$tree" status --porcelain --ignored 2>/dev/null | head -n 5)
+	local dirty tmp head other
+	# Reading must not write: no index refresh.
+	local GIT_OPTIONAL_LOCKS=0
+	export GIT_OPTIONAL_LOCKS
+	# --ignored: Debian's .gitignore ignores every path git does not track.
+	dirty=$(GIT_OPTIONAL_LOCKS=0 git -C "$tree" status --porcelain --ignored 2>/dev/null | head -n 5)
 	if [ -n "$dirty" ]; then
 		echo "$tree has uncommitted changes:"; echo "$dirty" | sed 's/^/  /'
 		return 1
 	fi
 	git -C "$tree" rev-parse -q --verify base >/dev/null || { echo "$tree has no base commit"; return 1; }
 	[ -d "$tree/.git/rebase-apply" ] && { echo "$tree is in the middle of a git am"; return 1; }
+	# tree rewrites master: HEAD must be master, and nothing else may
+	# hold work (stashes, other branches with commits master lacks).
+	head=$(git -C "$tree" symbolic-ref -q --short HEAD || echo "a detached HEAD")
+	[ "$head" = master ] || { echo "$tree has $head checked out, not master"; return 1; }
+	git -C "$tree" rev-parse -q --verify refs/stash >/dev/null &&
+		{ echo "$tree has stashed changes (git stash list)"; return 1; }
+	other=$(git -C "$tree" for-each-ref --format='%(refname:short)' refs/heads |
+		while read -r b; do
+			[ "$b" = master ] || git -C "$tree" merge-base --is-ancestor "$b" master || echo "$b"
+		done)
+	[ -z "$other" ] || { echo "$tree has branches with commits master lacks: $(echo $other)"; return 1; }
 	tmp=$(mktemp -d)
 	if ! (OUT=$tmp export_queue "$tmp" >/dev/null 2>&1); then
 		rm -rf "$tmp"; echo "$tree cannot be exported"; return 1

@@ -60,8 +60,8 @@ REPORTS = [
     ("ubsan", r"UBSAN: "),
     ("soft-lockup", r"BUG: soft lockup - CPU#"),
     ("hard-lockup", r"Watchdog detected hard LOCKUP"),
-    ("rcu-stall", r"INFO: rcu_\w+ (?:self-)?detected (?:expedited )?stalls"),
-    ("hung-task", r"INFO: task \S+ blocked for more than \d+ seconds"),
+    ("rcu-stall", r"INFO: rcu_\w+ (?:self-)?detected (?:expedited )?stalls?"),
+    ("hung-task", r"INFO: task .+:\d+ blocked for more than \d+ seconds"),
     ("lockdep", r"WARNING: (?:possible circular locking dependency"
                 r"|possible recursive locking|inconsistent lock state"
                 r"|suspicious RCU usage|bad unlock balance"
@@ -75,6 +75,9 @@ REPORTS = [
                 r" registered|MAX_LOCK\w* too low|MAX_STACK_TRACE_ENTRIES"
                 r"|held lock freed)"),
     ("lockdep", r"INFO: trying to register non-static key"),
+    # lockdep's bracketed titles: "[ BUG: Invalid wait context ]",
+    # "[ BUG: bad unlock balance detected! ]" (kernel/locking/lockdep.c).
+    ("lockdep", r"\[ BUG: "),
     ("atomic-sleep", r"BUG: (?:sleeping function called from invalid context"
                      r"|scheduling while atomic|workqueue leaked"
                      r"|using \S+ in preemptible|Invalid wait context)"),
@@ -190,15 +193,15 @@ def qemu_boot(name, binary, timeout, args, workdir, files=()):
             with open(part, "rb") as f:
                 shutil.copyfileobj(f, out)
     console, result = os.path.join(workdir, "console"), os.path.join(workdir, "result")
-    qemu = env("QEMU")
+    qemu = env("KVMTEST_QEMU")
     bzimage = env("BZIMAGE") or os.path.join(env("KOBJ"), "arch/x86/boot/bzImage")
     cmd = [qemu, *shlex.split(env("QEMU_FW")), "-machine", "q35",
-           "-accel", "tcg,thread=single", "-cpu", env("QEMU_CPU"),
-           *shlex.split(env("QEMU_DEVICES")), "-smp", "2", "-m", env("QEMU_MEM", "3G"),
+           "-accel", "tcg,thread=single", "-cpu", env("KVMTEST_QEMU_CPU"),
+           *shlex.split(env("KVMTEST_QEMU_DEVICES")), "-smp", "2", "-m", env("QEMU_MEM", "3G"),
            "-nodefaults", "-display", "none", "-no-reboot", "-monitor", "none",
            "-serial", "file:" + console, "-serial", "file:" + result,
            "-kernel", bzimage, "-initrd", initrd,
-           "-append", "console=ttyS0 loglevel=5 panic=-1 nokaslr " + env("KVMTEST_CMDLINE"),
+           "-append", "console=ttyS0 loglevel=5 printk.time=1 panic=-1 nokaslr " + env("KVMTEST_CMDLINE"),
            *shlex.split(env("QEMU_EXTRA"))]
     start = time.monotonic()
     killed = False
@@ -285,8 +288,14 @@ def judge(boot, timeout):
     rec["rc"], rec["tainted"] = rc, tainted
     dl = r.get("debug_locks")
     rec["debug_locks"] = int(dl) if dl and dl.isdigit() else None
+    if boot.killed or boot.qemu_rc:
+        how = f"killed after {boot.secs} s" if boot.killed else f"exited with status {boot.qemu_rc}"
+        err = " ".join(boot.qemu_err.split())[:300]
+        return res("FAIL", "qemu", f"QEMU {how} after the test ended{': ' + err if err else ''}")
     if tainted:
         return res("FAIL", "taint", f"kernel tainted after the test: {tainted} ({taint_letters(tainted)})")
+    if rec["debug_locks"] is None:
+        return res("FAIL", "debug-locks", "no debug_locks on the result port: the test kernel must have lockdep")
     if rec["debug_locks"] == 0:
         return res("FAIL", "debug-locks", "lockdep turned itself off (debug_locks=0) during the test")
     if rc == 137:
@@ -337,8 +346,9 @@ class Expectation:
             raise ValueError(f"{where}: expect {expect} needs why= and base=")
         if self.retry == "flaky" and not self.why:
             raise ValueError(f"{where}: a flaky test needs why=")
-        if series and (expect != "pass" or self.retry != "no"):
-            raise ValueError(f"{where}: the series' own test {name} must expect pass, without retry")
+        if series and (expect != "pass" or self.retry != "no" or self.nosev):
+            raise ValueError(f"{where}: the series' own test {name} must expect pass, "
+                             "without retry or nosev")
 
 
 def load_expectations(path):
@@ -418,7 +428,7 @@ def decide(exp, attempts):
         reason = f"{reason} (and on retry; first run: {attempts[0]['reason']})"
     if word == "PASS":
         if exp.expect == "known-failure":
-            return "PASS", "known failure passed"
+            return "XPASS", "a known failure passed: if it keeps passing, update tests/expectations"
         if exp.expect == "skip":
             return "PASS", "expected to skip"
         return "PASS", ""
@@ -430,7 +440,8 @@ def decide(exp, attempts):
     # FAIL
     if kind not in TEST_FAILURES or exp.expect != "known-failure":
         return "FAIL", reason
-    if exp.signature in last["output"] or exp.signature in reason:
+    if exp.signature == "@timeout" and kind == "timeout" or \
+            exp.signature != "@timeout" and exp.signature in last["output"]:
         return "XFAIL", f"known failure ({exp.why})"
     return "FAIL", f"{reason}; not the known failure (signature: {exp.signature!r})"
 
@@ -457,6 +468,9 @@ class Runner:
             work = tempfile.mkdtemp(prefix="run.", dir=env("BUILD") or None)
             try:
                 boot = qemu_boot(name, binary, timeout, args, work, files)
+            except (OSError, subprocess.SubprocessError) as e:
+                # No QEMU, no binary, no initramfs: this test did not boot.
+                boot = Boot("", None, -1, f"could not start the boot: {e}", 0, False)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
         j = judge(boot, timeout)
@@ -494,8 +508,8 @@ def select(tests, globs):
                                     fnmatch.fnmatchcase(t.split("/")[-1], g) for g in globs)]
 
 
-TAP_WORD = {"PASS": "ok", "FLAKY": "ok", "XFAIL": "ok", "SKIP": "ok", "FAIL": "not ok"}
-DIRECTIVE = {"SKIP": " # SKIP ", "XFAIL": " # XFAIL ", "FLAKY": " # FLAKY "}
+TAP_WORD = {"PASS": "ok", "FLAKY": "ok", "XFAIL": "ok", "XPASS": "ok", "SKIP": "ok", "FAIL": "not ok"}
+DIRECTIVE = {"SKIP": " # SKIP ", "XFAIL": " # XFAIL ", "XPASS": " # XPASS ", "FLAKY": " # FLAKY "}
 
 
 def tap_line(n, rec):
@@ -509,9 +523,9 @@ def tap_line(n, rec):
 
 
 def closing_line(counts):
-    """The closing line: FLAKY and XFAIL are shown apart; XFAIL counts as
-    skipped, FLAKY as neither passed nor failed."""
-    line = f"{counts['PASS']} passed, {counts['FAIL']} failed, {counts['SKIP'] + counts['XFAIL']} skipped"
+    """The closing line: XFAIL counts as skipped, XPASS as passed, FLAKY as
+    neither passed nor failed (shown apart)."""
+    line = f"{counts['PASS'] + counts['XPASS']} passed, {counts['FAIL']} failed, {counts['SKIP'] + counts['XFAIL']} skipped"
     if counts["FLAKY"]:
         line += f", {counts['FLAKY']} flaky"
     return line
@@ -578,22 +592,30 @@ def cmd_run(argv):
     # one long test on one core while the other idles.
     order = sorted(sel, key=lambda t: -exps[t.split("/")[-1]].secs)
     recs = {}
+    counts = dict.fromkeys(("PASS", "FAIL", "SKIP", "XFAIL", "XPASS", "FLAKY"), 0)
+    if not tap_start:
+        print("TAP version 13")
+        print(f"1..{len(sel)}", flush=True)
+    printed = 0
+
+    def emit():
+        # TAP lines in test order, each as soon as it and all before it are done.
+        nonlocal printed
+        while printed < len(sel) and sel[printed] in recs:
+            rec = recs[sel[printed]]
+            counts[rec["result"]] += 1
+            print(tap_line(tap_start + printed + 1, rec))
+            if rec["result"] == "FAIL":
+                print("\n".join(failure_details(rec)))
+            sys.stdout.flush()
+            printed += 1
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         futs = {pool.submit(runner.run_test, t, exps[t.split("/")[-1]], len(sel)): t for t in order}
         for fut in concurrent.futures.as_completed(futs):
             recs[futs[fut]] = fut.result()
-    counts = dict.fromkeys(("PASS", "FAIL", "SKIP", "XFAIL", "FLAKY"), 0)
-    if not tap_start:
-        print("TAP version 13")
-        print(f"1..{len(sel)}")
-    for i, t in enumerate(sel, tap_start + 1):
-        rec = recs[t]
-        counts[rec["result"]] += 1
-        print(tap_line(i, rec))
-        if rec["result"] == "FAIL":
-            print("\n".join(failure_details(rec)))
+            emit()
     print(f"# Totals: pass:{counts['PASS']} fail:{counts['FAIL']} xfail:{counts['XFAIL']}"
-          f" flaky:{counts['FLAKY']} skip:{counts['SKIP']}")
+          f" xpass:{counts['XPASS']} flaky:{counts['FLAKY']} skip:{counts['SKIP']}")
     summary = {k.lower(): v for k, v in counts.items()}
     summary["tests"] = sel
     with open(os.path.join(results, "summary.json"), "w") as f:
@@ -629,8 +651,13 @@ def cmd_one(argv):
     results = env("RESULTS")
     os.makedirs(results, exist_ok=True)
     files = shlex.split(env("EXTRA_FILES"))
-    j = Runner(results).attempt(name, binary, timeout, args, 1, files)
     slug = name.replace("/", "_")
+    for suffix in (".status", ".json", ".out", ".log"):
+        try:
+            os.unlink(os.path.join(results, slug + suffix))
+        except FileNotFoundError:
+            pass
+    j = Runner(results).attempt(name, binary, timeout, args, 1, files)
     with open(os.path.join(results, slug + ".json"), "w") as f:
         json.dump(dict(j, name=name), f, indent=1)
     with open(os.path.join(results, slug + ".status"), "w") as f:

@@ -20,7 +20,13 @@ muts = [
  ("counts from any line", 'm = CLOSING.match(lines[-1]) if lines else None', 'm = next((CLOSING.match(l) for l in lines if CLOSING.match(l)), None)'),
  ("results dir not emptied", 'shutil.rmtree(results, ignore_errors=True)', 'pass'),
  ("soft lockup behind a subsystem word missed", 'for text in (body, body[sub.end():] if sub else None):', 'for text in (body, None):'),
- ("signature not required", 'if exp.signature in last["output"] or exp.signature in reason:', 'if True:'),
+ ("signature not required", 'exp.signature != "@timeout" and exp.signature in last["output"]:', 'True:'),
+ ("signature matched against the runner's reason", 'exp.signature != "@timeout" and exp.signature in last["output"]:', 'exp.signature != "@timeout" and exp.signature in last["output"] + reason:'),
+ ("known failure passing reported PASS", 'return "XPASS", "a known failure passed', 'return "PASS", "a known failure passed'),
+ ("missing debug_locks tolerated", 'if rec["debug_locks"] is None:', 'if False:'),
+ ("QEMU failure after the test ignored", 'if boot.killed or boot.qemu_rc:', 'if False:'),
+ ("lockdep bracketed titles missed", '    ("lockdep", r"\\[ BUG: "),\n', ''),
+ ("series test allowed nosev=skip", 'if series and (expect != "pass" or self.retry != "no" or self.nosev):', 'if series and (expect != "pass" or self.retry != "no"):'),
  ("status from the console marker", '''    if "rc" not in r or "end" not in r:''', '''    if "@@KVMTEST-RC 0@@" in boot.console:
         r = dict(r, rc="0", end="")
     if "rc" not in r or "end" not in r:'''),

@@ -100,6 +100,22 @@ class Corpus(unittest.TestCase):
                   "rcu-stall", "hung-task", "panic", "none"):
             self.assertIn(k, kinds)
 
+    def test_report_forms_not_in_the_corpus(self):
+        # Forms the 6.12 tree prints that no corpus log holds (hard lockups
+        # need the NMI watchdog, which TCG lacks; lockdep's bracketed
+        # titles; a self-detected stall; a task name with a space).
+        for line, kind in (
+                ("[   12.000001] watchdog: Watchdog detected hard LOCKUP on cpu 1", "hard-lockup"),
+                ("[   12.000001] [ BUG: Invalid wait context ]", "lockdep"),
+                ("[   12.000001] WARNING: possible circular locking dependency detected", "lockdep"),
+                ("[   12.000001] rcu: INFO: rcu_preempt self-detected stall on CPU", "rcu-stall"),
+                ("[   12.000001] INFO: task kworker/u8:3 my:1234 blocked for more than 120 seconds.", "hung-task"),
+                ("[   12.000001] BUG: sleeping function called from invalid context at mm/slub.c:1", "atomic-sleep"),
+                ("[   12.000001][  T42] list_add corruption. prev->next should be next", None),
+                ("[   12.000001] kvm_amd: SEV enabled (ASIDs 1 - 16)", None)):
+            reps = runner.kernel_reports(line)
+            self.assertEqual(reps[0]["kind"] if reps else None, kind, line)
+
     def test_test_output_is_not_a_report(self):
         # The test's own output has no printk timestamp.
         self.assertEqual(runner.kernel_reports("WARNING: CPU: 0 PID: 1 at x\nBUG: no\n"), [])
@@ -125,6 +141,14 @@ class Judge(unittest.TestCase):
     def test_debug_locks_off_fails(self):
         j = judged(rc=0, debug_locks=0)
         self.assertEqual((j["word"], j["kind"]), ("FAIL", "debug-locks"))
+        # Missing (a kernel without lockdep) is not a pass either.
+        j = judged(res="booted\nrc=0 tainted=0 debug_locks=\nend\n")
+        self.assertEqual((j["word"], j["kind"]), ("FAIL", "debug-locks"))
+
+    def test_qemu_failing_after_the_test_fails(self):
+        boot = runner.Boot(console(), result(rc=0), qemu_rc=1, qemu_err="qemu: fatal: bad")
+        j = runner.judge(boot, 300)
+        self.assertEqual((j["word"], j["kind"]), ("FAIL", "qemu"))
 
     def test_kernel_report_fails_a_passing_test(self):
         j = judged(rc=0, kernel=WARN)
@@ -155,6 +179,17 @@ class Policy(unittest.TestCase):
     def test_known_failure_with_a_kernel_report_fails(self):
         j = judged(rc=1, output="Unhandled exception '0xaa'", kernel=WARN)
         self.assertEqual(runner.decide(exp(self.KNOWN), [j])[0], "FAIL")
+
+    def test_known_failure_signature_is_the_tests_output_only(self):
+        # The runner's own reason text is not the test's output.
+        e = exp('t known-failure base=FAIL signature="exit status 1" why="x"')
+        self.assertEqual(runner.decide(e, [judged(rc=1)])[0], "FAIL")
+        e = exp('t known-failure base=FAIL signature=@timeout why="hangs under TCG"')
+        self.assertEqual(runner.decide(e, [judged(rc=137)])[0], "XFAIL")
+        self.assertEqual(runner.decide(e, [judged(rc=1)])[0], "FAIL")
+
+    def test_known_failure_that_passes_is_xpass(self):
+        self.assertEqual(runner.decide(exp(self.KNOWN), [judged(rc=0)])[0], "XPASS")
 
     def test_known_failure_never_waives_a_failed_boot_or_taint(self):
         e = exp(self.KNOWN.replace("Unhandled exception", "did not boot"))
@@ -194,6 +229,7 @@ class Policy(unittest.TestCase):
 
     def test_series_test_cannot_be_flaky_or_expected_to_skip(self):
         for line in ('t pass series retry=flaky why="x"',
+                     't pass series nosev=skip why="x"',
                      't skip series base=SKIP why="x"',
                      't known-failure series base=FAIL signature=x why="x"'):
             with self.assertRaises(ValueError):
