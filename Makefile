@@ -110,6 +110,7 @@ base-run: deps
 
 ## make clean: remove build/ (downloads and trees included); refuses like make tree unless FORCE=1
 clean:
-	@[ "$(FORCE)" = 1 ] || { $(S)/queue.sh status linux && $(S)/queue.sh status qemu; } || \
-		{ echo "make clean: build/linux or build/qemu holds work; FORCE=1 removes it anyway"; exit 1; }
+	@[ "$(FORCE)" = 1 ] || { $(S)/queue.sh status linux && $(S)/queue.sh status qemu && \
+		! ls -d build/*.old-* 2>/dev/null; } || \
+		{ echo "make clean: build/ holds work (above); FORCE=1 removes it anyway"; exit 1; }
 	rm -rf build

@@ -6,6 +6,7 @@
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 export BUILD=$TOP/build/base
+KVMSEV_OWN_BUILD=1	# none of the developer's paths or settings (common.sh)
 . "$TOP/scripts/common.sh"
 
 FORCE=1 BASE_ONLY=1 "$TOP/scripts/queue.sh" tree linux || exit 1

@@ -6,6 +6,18 @@
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# A script with a build directory of its own (make check: build/check;
+# make base-run: build/base) sets KVMSEV_OWN_BUILD=1: then nothing a shell
+# exported for the developer's build (paths, another kernel, a subset of
+# tests, other rules, replayed boots) applies to it, and every path below
+# derives from its BUILD.
+if [ "${KVMSEV_OWN_BUILD:-0}" = 1 ]; then
+	unset KTREE KOBJ QTREE QOBJ SELFTESTS_OUT PROGS RESULTS QEMU QEMU_CPU \
+		QEMU_SEV QEMU_MEM QEMU_EXTRA KVMTEST_CMDLINE BZIMAGE BASE_CPIO \
+		EXTRA_FILES TESTS EXPECTATIONS PATCHES RUNNER_FAKE RUNNER_FAKE_DIE \
+		OUT FORCE BASE_ONLY BENCH_ARGS SEV_BENCH_ARGS
+	unset KVMSEV_OWN_BUILD
+fi
 BUILD=${BUILD:-$TOP/build}
 # Downloads (the base package, Debian's qemu source) are shared by every
 # build directory, make check's own included.
@@ -34,6 +46,7 @@ export KBUILD_BUILD_TIMESTAMP="2026-01-01"
 export KBUILD_BUILD_USER=kvm-sev-lm KBUILD_BUILD_HOST=build
 
 JOBS=${JOBS:-$(nproc)}
+export JOBS
 
 say()  { printf '==> %s\n' "$*"; }
 warn() { printf '\n!!!!!!!! WARNING: %s\n\n' "$*" >&2; }
@@ -61,7 +74,7 @@ QEMU_BIN=$QOBJ/qemu-system-x86_64
 # CPU without the SEV host property) and the emulated PSP; QEMU=... and
 # QEMU_CPU=... (the user's) override both. What the runner uses is derived
 # into KVMTEST_* afresh by every script that sources this file, so that a
-# child with another QEMU_SEV or BUILD never inherits its parent's choice.
+# child with another QEMU_SEV or BUILD never inherits its parent's QEMU.
 QEMU_CPU_BASE=EPYC,+svm,+npt,+decodeassists,+flushbyasid
 QEMU_CPU_DEBIAN=EPYC,+svm,+npt          # what Debian's unpatched QEMU accepts
 KVMTEST_QEMU=${QEMU:-$QEMU_BIN}

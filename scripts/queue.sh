@@ -75,12 +75,13 @@ unpack() {	# VERSION SOURCE: a fresh tree with the base commit
 	local version=$1 src=$2
 	[ -n "$version" ] && [ -f "$src" ] || die "no $what base to unpack (version '$version', source '$src')"
 	say "unpacking the $what base $version into $tree"
-	if [ -d "$tree/.git" ]; then
-		# A tree of another base version: kept, not deleted.
+	if [ -d "$tree/.git" ] && [ "$BUILD" = "$TOP/build" ]; then
+		# The developer's tree of another base version: kept, not deleted.
 		local old=$tree.old-$(date +%Y%m%d-%H%M%S)
 		mv "$tree" "$old"
 		say "the previous tree (another base version) is now $old"
 	fi
+	# make check's and base-run's own trees are theirs to delete.
 	rm -rf "$tree"
 	case $queue in
 	linux)	mkdir -p "$tree"; tar -C "$tree" --strip-components=1 -xf "$src"

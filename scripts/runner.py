@@ -11,16 +11,20 @@ reports in TAP 13, with a JSON record per test. Standard library only.
   runner.py counts TAPFILE                  "P F S" from a run's closing line
   runner.py check-expectations              the file against TESTS and patches/
 
-The environment comes from scripts/common.sh (scripts/runner sources it):
-QEMU, QEMU_CPU, QEMU_SEV, QEMU_MEM, BZIMAGE, BASE_CPIO, KVMTEST_CMDLINE,
-QEMU_EXTRA, RESULTS, SELFTESTS_OUT, VMJOBS, EXTRA_FILES, PATCHES, BUILD.
+The environment comes from scripts/common.sh, which the wrappers
+(run-one.sh, vmtest.sh) source: KVMTEST_QEMU, KVMTEST_QEMU_CPU,
+KVMTEST_QEMU_DEVICES, QEMU_FW (derived there from QEMU, QEMU_CPU,
+QEMU_SEV), QEMU_MEM, BZIMAGE or KOBJ, BASE_CPIO or BUILD, KVMTEST_CMDLINE,
+QEMU_EXTRA, RESULTS, SELFTESTS_OUT, VMJOBS or JOBS, EXTRA_FILES, TESTS,
+EXPECTATIONS, PATCHES; QEMU_SEV=0 also selects the nosev= expectations.
 
 How one boot is judged, in order (the first that applies decides):
   no "booted" line on the result port     FAIL did not boot
   a kernel report on the console          FAIL kernel report (never waived)
   no exit status on the result port       FAIL no result (crash or hang)
+  QEMU killed or non-zero after the test  FAIL QEMU
   a taint after the test                  FAIL kernel tainted
-  debug_locks=0 after the test            FAIL lockdep turned itself off
+  debug_locks 0 or missing                FAIL lockdep off (or absent)
   exit status 137 (guest's timeout KILL)  FAIL timeout
   exit status 0 / 4 / other               PASS / SKIP / FAIL exit status N
 The result port is the guest's second UART (ttyS1), written by /init
@@ -585,7 +589,7 @@ def cmd_run(argv):
     # Nothing of an earlier run may be read: the directory starts empty.
     shutil.rmtree(results, ignore_errors=True)
     os.makedirs(results)
-    jobs = int(env("VMJOBS") or os.cpu_count() or 1)
+    jobs = int(env("VMJOBS") or env("JOBS") or os.cpu_count() or 1)
     print(f"runner: {len(sel)} tests, {jobs} at a time, longest first", file=sys.stderr, flush=True)
     runner = Runner(results)
     # Longest first (the recorded secs=), so that the last minutes are not

@@ -27,6 +27,7 @@ muts = [
  ("QEMU failure after the test ignored", 'if boot.killed or boot.qemu_rc:', 'if False:'),
  ("lockdep bracketed titles missed", '    ("lockdep", r"\\[ BUG: "),\n', ''),
  ("series test allowed nosev=skip", 'if series and (expect != "pass" or self.retry != "no" or self.nosev):', 'if series and (expect != "pass" or self.retry != "no"):'),
+ ("XPASS not counted as passed", "line = f\"{counts['PASS'] + counts['XPASS']} passed,", "line = f\"{counts['PASS']} passed,"),
  ("status from the console marker", '''    if "rc" not in r or "end" not in r:''', '''    if "@@KVMTEST-RC 0@@" in boot.console:
         r = dict(r, rc="0", end="")
     if "rc" not in r or "end" not in r:'''),

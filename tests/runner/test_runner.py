@@ -319,6 +319,13 @@ class Run(unittest.TestCase):
         rec = load_json(os.path.join(self.results, "x86_64_flaky_test.json"))
         self.assertEqual((rec["result"], len(rec["attempts"])), ("FLAKY", 2))
 
+    def test_xpass_counts_as_passed(self):
+        self.good_boots()
+        self.boot("known_test", 1, rc=0)
+        p, counts = self.run_runner()
+        self.assertIn("ok 3 x86_64/known_test # XPASS a known failure passed", p.stdout)
+        self.assertEqual(p.stdout.splitlines()[-1], "2 passed, 0 failed, 1 skipped, 1 flaky")
+
     def test_broken_series_test_fails_the_run(self):
         self.good_boots()
         self.boot("ours_test", 1, rc=4, output="SKIP: KVM_CAP_SHARED_GPA_TRACKING not available")
@@ -341,6 +348,13 @@ class Run(unittest.TestCase):
         p, counts = self.run_runner(RUNNER_FAKE_DIE="x86_64/known_test", VMJOBS="1")
         self.assertNotEqual(p.returncode, 0)
         self.assertIsNone(counts)
+        # What it streamed before it died: only tests that ended, in order
+        # (a prefix of ours_test, flaky_test: the ones before known_test;
+        # how much of it was printed before the death is a race).
+        streamed = [l for l in p.stdout.splitlines() if l.startswith(("ok", "not ok"))]
+        ended = ["ok 1 x86_64/ours_test",
+                 "ok 2 x86_64/flaky_test # FLAKY passed on retry; first run: exit status 1"]
+        self.assertEqual(streamed, ended[:len(streamed)])
         self.assertFalse(os.path.exists(os.path.join(self.results, "summary.json")))
         self.assertFalse(os.path.exists(os.path.join(self.results, "x86_64_known_test.json")))
 
