@@ -177,6 +177,15 @@ def env(name, default=""):
     return os.environ.get(name, default)
 
 
+def read_text(path):
+    """A file's text, or None if it cannot be read."""
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
 def qemu_boot(name, binary, timeout, args, workdir, files=()):
     """Boot the test kernel once with BINARY as /test/<basename>."""
     root = os.path.join(workdir, "root")
@@ -218,14 +227,8 @@ def qemu_boot(name, binary, timeout, args, workdir, files=()):
             rc = proc.wait()
             killed = True
     secs = int(time.monotonic() - start)
-
-    def read(p):
-        try:
-            with open(p, errors="replace") as f:
-                return f.read()
-        except OSError:
-            return ""
-    return Boot(read(console), read(result), rc, read(os.path.join(workdir, "qemu.err")), secs, killed)
+    return Boot(read_text(console) or "", read_text(result), rc,
+                read_text(os.path.join(workdir, "qemu.err")) or "", secs, killed)
 
 
 def fake_boot(name, attempt):
@@ -236,13 +239,10 @@ def fake_boot(name, attempt):
     if env("RUNNER_FAKE_DIE") == name:
         os._exit(9)
     d, slug = env("RUNNER_FAKE"), name.replace("/", "_")
+
     def read(suffix):
-        for p in (f"{slug}.{attempt}.{suffix}", f"{slug}.{suffix}"):
-            p = os.path.join(d, p)
-            if os.path.exists(p):
-                with open(p, errors="replace") as f:
-                    return f.read()
-        return None
+        texts = (read_text(os.path.join(d, f"{slug}.{a}{suffix}")) for a in (f"{attempt}.", ""))
+        return next((t for t in texts if t is not None), None)
     return Boot(read("console") or "", read("result"), 0, "", 1, False)
 
 
@@ -547,6 +547,19 @@ def failure_details(rec):
     return out
 
 
+def load_suite():
+    """(expectations, built tests, the series' tests, errors): what both
+    run and check-expectations check the file against."""
+    top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    exps = load_expectations(env("EXPECTATIONS") or os.path.join(top, "tests", "expectations"))
+    listing = read_text(os.path.join(env("SELFTESTS_OUT"), "TESTS"))
+    if listing is None:
+        raise ValueError(f"no {env('SELFTESTS_OUT')}/TESTS: run make selftests")
+    tests = [l.strip() for l in listing.splitlines() if l.strip()]
+    ours = series_tests(env("PATCHES") or os.path.join(top, "patches"))
+    return exps, tests, ours, check_expectations(exps, tests, ours)
+
+
 def cmd_run(argv):
     tap_start, raw = 0, False
     while argv[:1] in (["--tap-start"], ["--raw"]):
@@ -556,12 +569,9 @@ def cmd_run(argv):
             tap_start, argv = int(argv[1]), argv[2:]
     globs = argv or shlex.split(env("TESTS", "")) or []
     globs = [g for g in globs if g != "*"]
-    top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    exps = load_expectations(env("EXPECTATIONS") or os.path.join(top, "tests", "expectations"))
-    listing = os.path.join(env("SELFTESTS_OUT"), "TESTS")
-    tests = [l.strip() for l in open(listing) if l.strip()]
-    ours = series_tests(env("PATCHES") or os.path.join(top, "patches"))
-    errs = [] if raw else check_expectations(exps, tests, ours)
+    exps, tests, _, errs = load_suite()
+    if raw:
+        errs = []
     if raw:
         # make base-run: what each test does, no expectation applied; the
         # timeouts and arguments still come from the file.
@@ -635,10 +645,7 @@ def cmd_counts(argv):
     """Print 'P F S K' from the closing line of one run's captured stdout.
     The line must be the last one: a run that died has none, and then
     there are no counts (exit 1)."""
-    try:
-        lines = open(argv[0], errors="replace").read().splitlines()
-    except OSError:
-        lines = []
+    lines = (read_text(argv[0]) or "").splitlines()
     m = CLOSING.match(lines[-1]) if lines else None
     if not m:
         print("no closing line: the run died before its end", file=sys.stderr)
@@ -683,10 +690,7 @@ def cmd_classify(argv):
 
 
 def cmd_check_expectations(argv):
-    top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    exps = load_expectations(env("EXPECTATIONS") or os.path.join(top, "tests", "expectations"))
-    tests = [l.strip() for l in open(os.path.join(env("SELFTESTS_OUT"), "TESTS")) if l.strip()]
-    errs = check_expectations(exps, tests, series_tests(env("PATCHES") or os.path.join(top, "patches")))
+    exps, _, _, errs = load_suite()
     for e in errs:
         print(e)
     if not errs:

@@ -18,10 +18,23 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Write STR to PATH: 0, or 2 (the harness's own error) with a message. */
+static int write_file(const char *path, const char *str)
+{
+	ssize_t len = strlen(str);
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0 || write(fd, str, len) != len) {
+		perror(path);
+		return 2;
+	}
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
-	int fd;
 
 	printf("harness_selfcheck: mode %s\n", mode);
 	if (!strcmp(mode, "pass"))
@@ -36,23 +49,10 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "warn")) {
 		if (system("modprobe lkdtm"))
 			return 2;
-		fd = open("/sys/kernel/debug/provoke-crash/DIRECT", O_WRONLY);
-		if (fd < 0 || write(fd, "WARNING\n", 8) != 8) {
-			perror("provoke-crash");
-			return 2;
-		}
-		close(fd);
-		return 0;
+		return write_file("/sys/kernel/debug/provoke-crash/DIRECT", "WARNING\n");
 	}
-	if (!strcmp(mode, "taint")) {
-		fd = open("/proc/sys/kernel/tainted", O_WRONLY);
-		if (fd < 0 || write(fd, "4096\n", 5) != 5) {
-			perror("/proc/sys/kernel/tainted");
-			return 2;
-		}
-		close(fd);
-		return 0;
-	}
+	if (!strcmp(mode, "taint"))
+		return write_file("/proc/sys/kernel/tainted", "4096\n");
 	fprintf(stderr, "unknown mode\n");
 	return 2;
 }
