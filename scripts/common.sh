@@ -58,6 +58,19 @@ programs() {	# build tests/Makefile programs into $PROGS
 	make -s -C "$TOP/tests" O="$PROGS" KOBJ="$KOBJ" QTREE="$QTREE" "$@"
 }
 
+# The emulated SEV host's AMD certificates, in the files a real host gets
+# from AMD (ask_ark.cert, and this chip's cek.cert from the key server),
+# made by tests/psp/sev_amd_ca.c from the emulated AMD's keys
+# (tests/psp/emulated-amd/) and the emulated chip's secret, which is the
+# amd-sev-psp device's default chip-secret. The test VM has them in
+# /sev-certs and SEV_CERT_DIR names them there (scripts/guest-init.sh).
+SEV_CHIP_SECRET=amd-sev-psp-emulated-chip
+sev_certs() {	# sev_certs DIR
+	programs sev_amd_ca &&
+	mkdir -p "$1" &&
+	"$PROGS/sev_amd_ca" "$TOP/tests/psp/emulated-amd" "$SEV_CHIP_SECRET" "$1"
+}
+
 kmake() {
 	make -C "$KTREE" O="$KOBJ" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
 }

@@ -5,7 +5,7 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 PKGS=(build-essential git make gcc flex bison bc libelf-dev libssl-dev cpio
-      xz-utils rsync kmod ccache sparse busybox-static qemu-system-x86
+      xz-utils rsync kmod openssl ccache sparse busybox-static qemu-system-x86
       python3 python3-sphinx python3-yaml python3-ply python3-git perl dpkg-dev
       # the patched QEMU (scripts/build-qemu.sh)
       ninja-build meson pkg-config libglib2.0-dev libpixman-1-dev zlib1g-dev

@@ -25,6 +25,8 @@ modprobe kvm_amd || echo "@@KVMTEST-NOTE modprobe kvm_amd failed@@"
 modprobe kvm_intel 2>/dev/null
 
 . /test/env
+# AMD's certificates for this (emulated) SEV host, where the SEV tests look.
+[ -d /sev-certs ] && export SEV_CERT_DIR=/sev-certs
 echo "@@KVMTEST-BEGIN $KVMTEST_NAME@@"
 echo "<6>KVMTEST-BEGIN $KVMTEST_NAME" > /dev/kmsg
 cd /test

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Build the base initramfs: static busybox, /init and the built modules.
-# The runner appends a second cpio per boot with the test to run.
+# Build the base initramfs: static busybox, /init, the built modules and, in
+# /sev-certs, the emulated AMD's certificates for the emulated SEV host
+# (scripts/common.sh, sev_certs). The runner appends a second cpio per boot
+# with the test to run.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -13,5 +15,6 @@ for app in $("$root/bin/busybox" --list); do
 done
 cp -a "$BUILD/modroot/lib/modules" "$root/lib/"
 install -m 0755 "$TOP/scripts/guest-init.sh" "$root/init"
+sev_certs "$root/sev-certs"
 (cd "$root" && find . -print0 | sort -z | cpio --null -o -H newc --quiet) > "$BUILD/initramfs/base.cpio"
 say "initramfs: $(du -h "$BUILD/initramfs/base.cpio" | cut -f1)"

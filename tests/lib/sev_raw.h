@@ -18,6 +18,44 @@
 #include <linux/psp-sev.h>
 
 #define SEV_CERT_LEN	0x824	/* an SEV certificate (PDH, PEK, OCA, CEK) */
+#define SEV_ASK_ARK_MAX	4096	/* AMD's ask_ark_<generation>.cert: 1408 to 3200 */
+
+/*
+ * The AMD half of the chain that SEND_START needs, from the directory named
+ * by $SEV_CERT_DIR: ask_ark.cert, AMD's ASK followed by its ARK as AMD
+ * publishes them (ask_ark_<generation>.cert), and cek.cert, this chip's CEK
+ * signed by the ASK, as AMD's key server returns it for the chip's GET_ID
+ * (https://kdsintf.amd.com/cek/id/<ID in hex>).  The names are sev-tool's.
+ * Returns NULL, or what is missing.
+ */
+static inline const char *sev_amd_chain(uint8_t *ask_ark, size_t *ask_ark_len,
+					uint8_t cek[SEV_CERT_LEN])
+{
+	static char missing[4200];
+	const char *dir = getenv("SEV_CERT_DIR");
+	const char *names[] = { "ask_ark.cert", "cek.cert" };
+	uint8_t *bufs[] = { ask_ark, cek };
+	size_t max[] = { SEV_ASK_ARK_MAX, SEV_CERT_LEN };
+
+	if (!dir)
+		return "SEV_CERT_DIR (a directory with AMD's ask_ark.cert and this chip's cek.cert)";
+	for (int i = 0; i < 2; i++) {
+		FILE *f;
+		size_t n;
+
+		snprintf(missing, sizeof(missing), "%s/%s", dir, names[i]);
+		f = fopen(missing, "rb");
+		if (!f)
+			return missing;
+		n = fread(bufs[i], 1, max[i], f);
+		fclose(f);
+		if (i == 0)
+			*ask_ark_len = n;
+		else if (n != SEV_CERT_LEN)
+			return missing;
+	}
+	return NULL;
+}
 
 static int sev_fd;
 
