@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all help deps tree export qemu-tree qemu-export tree-status qemu \
+.PHONY: all help deps tree export qemu-tree qemu-export tree-status qemu sev-noncoherent \
 	qemu-test kernel selftests programs initramfs vmtest runner-test \
 	selfcheck sev-host psp-test lint roundtrip check demo bench base-run clean
 
@@ -83,6 +83,10 @@ sev-host: programs initramfs
 ## make psp-test: the emulated PSP's known-answer tests and firmware tests
 psp-test: programs initramfs
 	@$(S)/psp-test.sh
+
+## make sev-noncoherent: the SEV selftests without SME_COHERENT, kprobes on the cache flushes
+sev-noncoherent: selftests qemu initramfs
+	@$(S)/sev-noncoherent.sh
 
 ## make lint: checkpatch, per-patch builds, sparse, htmldocs
 lint: kernel

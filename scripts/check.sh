@@ -115,6 +115,8 @@ gate bench-smoke env BENCH_ARGS="-n 2000 -r 100000 -m" \
 # The same CPU without sev=on: the SVM, upstream SEV and shared-GPA tests
 # behave as they do with it, except that kvm_amd sees no SEV at all (the
 # upstream SEV tests are expected to skip: nosev=skip in tests/expectations).
+# The SEV tests on a host without SME_COHERENT: the cache-flush paths run.
+gate sev-noncoherent "$TOP/scripts/sev-noncoherent.sh"
 gate qemu-nosev env QEMU_SEV=0 RESULTS="$BUILD/results-nosev" \
 	TESTS='svm_* sev_smoke_test sev_init2_tests sev_migrate_tests shared_gpa_tracking_test debug_regs' \
 	"$TOP/scripts/vmtest.sh"

@@ -13,7 +13,7 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # derives from its BUILD.
 if [ "${KVMSEV_OWN_BUILD:-0}" = 1 ]; then
 	unset KTREE KOBJ QTREE QOBJ SELFTESTS_OUT PROGS RESULTS QEMU QEMU_CPU \
-		QEMU_SEV QEMU_MEM QEMU_EXTRA KVMTEST_CMDLINE BZIMAGE BASE_CPIO \
+		QEMU_SEV QEMU_SEV_MEMCRYPT QEMU_SEV_COHERENT QEMU_MEM QEMU_EXTRA KVMTEST_CMDLINE BZIMAGE BASE_CPIO \
 		EXTRA_FILES TESTS EXPECTATIONS PATCHES RUNNER_FAKE RUNNER_FAKE_DIE \
 		OUT FORCE BASE_ONLY BENCH_ARGS SEV_BENCH_ARGS
 	unset KVMSEV_OWN_BUILD
@@ -95,7 +95,12 @@ if [ "${QEMU_SEV:-1}" = 0 ]; then
 	KVMTEST_QEMU_CPU=${QEMU_CPU:-$QEMU_CPU_BASE}
 	KVMTEST_QEMU_DEVICES=
 else
-	KVMTEST_QEMU_CPU=${QEMU_CPU:-$QEMU_CPU_BASE,sev=on}
+	# QEMU_SEV_MEMCRYPT=0 leaves memory plaintext; QEMU_SEV_COHERENT=0
+	# drops SME_COHERENT, so the host runs its cache-flush paths.
+	sev_cpu=$QEMU_CPU_BASE,sev=on
+	[ "${QEMU_SEV_MEMCRYPT:-1}" = 0 ] || sev_cpu=$sev_cpu,sev-memcrypt=on
+	[ "${QEMU_SEV_COHERENT:-1}" = 1 ] || sev_cpu=$sev_cpu,sev-coherent=off
+	KVMTEST_QEMU_CPU=${QEMU_CPU:-$sev_cpu}
 	KVMTEST_QEMU_DEVICES="-device amd-sev-psp"
 fi
 # The firmware the built QEMU needs (Debian's seabios and qemu-system-data).

@@ -166,6 +166,13 @@ int main(void)
 	r = sev_op(vm, KVM_SEV_LAUNCH_START, &ls, &fw);
 	check(!r, "LAUNCH_START with the owner's DH certificate and session", r, fw);
 
+	/*
+	 * The owner measures the plaintext it hands over: after
+	 * LAUNCH_UPDATE_DATA the host sees only ciphertext there.
+	 */
+	sha256_init(&sha);
+	sha256_update(&sha, 2 * PAGE, mem);
+	sha256_digest(&sha, 32, digest);
 	struct kvm_sev_launch_update_data upd = { .uaddr = (uintptr_t)mem, .len = 2 * PAGE };
 	r = sev_op(vm, KVM_SEV_LAUNCH_UPDATE_DATA, &upd, &fw);
 	check(!r, "LAUNCH_UPDATE_DATA", r, fw);
@@ -173,9 +180,6 @@ int main(void)
 	r = sev_op(vm, KVM_SEV_LAUNCH_MEASURE, &lm, &fw);
 	check(!r && lm.len == 48, "LAUNCH_MEASURE", r, fw);
 
-	sha256_init(&sha);
-	sha256_update(&sha, 2 * PAGE, mem);
-	sha256_digest(&sha, 32, digest);
 	sevc_launch_measure(tik, st.api_major, st.api_minor, st.build, 0, digest,
 			    measure + 32, mine);
 	check(!memcmp(mine, measure, 32),

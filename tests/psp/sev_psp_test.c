@@ -218,6 +218,7 @@ int main(void)
 	pattern(page, 1);
 	memcpy(want, page, PAGE);
 	CHECK_EQ("LAUNCH_START .. FINISH: guest RUNNING", launch(vm, 0, page), RUNNING);
+	check(memcmp(page, want, PAGE) != 0, "", "  the host reads ciphertext where it wrote the data", 0, 0);
 	r = dbg_decrypt(vm, page, buf, &fw);
 	check(!r && !memcmp(buf, want, PAGE), ": r %ld fw %#lx",
 	      "DBG_DECRYPT returns the launched data", r, fw);
@@ -412,6 +413,19 @@ int main(void)
 	r = dbg_decrypt(dst, tpage, buf, &fw);
 	check(!r && !memcmp(buf, want, PAGE), ": r %ld fw %#lx",
 	      "  the page arrived (DBG_DECRYPT on the target)", r, fw);
+	{
+		/* Wrong paths: another guest's key, and the host's copy. */
+		uint8_t *copy = new_page(0);
+
+		r = dbg_decrypt(dst, page, buf, &fw);
+		check(!r && memcmp(buf, want, PAGE), ": r %ld fw %#lx",
+		      "  the source's page read with the target's key is garbage", r, fw);
+		memcpy(copy, page, PAGE);
+		r = dbg_decrypt(dst, copy, buf, &fw);
+		check(!r && memcmp(buf, want, PAGE), ": r %ld fw %#lx",
+		      "  a copy the host made of the source's page is garbage to the target",
+		      r, fw);
+	}
 	if (!sev_ok(dst, KVM_SEV_RECEIVE_FINISH, NULL, "RECEIVE_FINISH"))
 		CHECK_EQ("  target RUNNING", guest_state(dst), RUNNING);
 	if (!sev_ok(src, KVM_SEV_SEND_FINISH, NULL, "SEND_FINISH"))
