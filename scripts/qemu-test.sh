@@ -12,7 +12,7 @@ make -s -C "$TOP/tests/qemu" O="$out" || die "building tests/qemu failed"
 img=$out/sev-host-test.bin
 
 run() {	# run QEMU_BINARY CPU LOG -> exit status of the test (0 = all passed)
-	timeout -s KILL 120 "$1" $QEMU_FW -machine q35 -accel tcg \
+	timeout -s KILL 120 "$1" $QEMU_FW -machine q35 -accel tcg,thread=single \
 		-cpu "$2" -m 512 -nodefaults -display none -no-reboot \
 		-serial "file:$3" -device isa-debug-exit,iobase=0xf4,iosize=4 \
 		-kernel "$img" >"$3.qemu" 2>&1

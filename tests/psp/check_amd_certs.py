@@ -136,11 +136,11 @@ def main():
                               text=True, check=True).stdout
         want = [int(x, 16) for x in re.findall(r"0x([0-9a-f]{2})", want)]
         src = open(psp_src).read()
-        m = re.search(r"psp_ark_hash\[32\] = \{([^}]*)\}", src)
+        m = re.search(r"psp_ark_hash\[48\] = \{([^}]*)\}", src)
         have = [int(x, 16) for x in re.findall(r"0x([0-9a-f]{2})", m.group(1))] if m else []
 
-        mine = list(hashlib.sha256(ark["signed"]).digest())
-        check(want == mine, "sev_amd_ca --ark-hash is SHA-256 of the ARK's header and key")
+        mine = list(hashlib.sha384(ark["signed"]).digest())
+        check(want == mine, "sev_amd_ca --ark-hash is SHA-384 of the ARK's header and key")
         check(have == mine, "the emulated PSP's psp_ark_hash is this ARK's")
 
     return 1 if failures else 0

@@ -12,7 +12,7 @@
  *	                     ASK, as https://kdsintf.amd.com/cek/id/<ID> serves
  *	OUTDIR/chip_id       the chip's GET_ID answer, 64 bytes
  *   sev_amd_ca --ark-hash KEYDIR
- *	prints SHA-256 of the ARK's header and public key, the root that the
+ *	prints SHA-384 of the ARK's header and public key, the root that the
  *	emulated PSP (amd_sev_psp.c, psp_ark_hash) holds.
  *   sev_amd_ca --sample-oca FILE
  *	writes a self-signed OCA certificate for a fresh P-384 key, signed by
@@ -171,7 +171,7 @@ static void write_file(const char *dir, const char *name, const void *buf,
 int main(int argc, char **argv)
 {
 	uint8_t ark[AMD_CERT_LEN], ask[AMD_CERT_LEN], pair[2 * AMD_CERT_LEN];
-	uint8_t cek[SEVC_CERT_LEN], id[SEVC_CHIP_ID_LEN], hash[32];
+	uint8_t cek[SEVC_CERT_LEN], id[SEVC_CHIP_ID_LEN], hash[48];
 	uint8_t *sig = cek + SEVC_CERT_SIG_OFF + ASK_SIG_SLOT * SEVC_CERT_SIG_LEN;
 	struct rsa_key ark_key, ask_key;
 	SevcEcKey cek_key;
@@ -181,7 +181,7 @@ int main(int argc, char **argv)
 		read_key(argv[2], "ark.pem", &ark_key);
 		amd_cert(ark, &ark_key, ark_id, SEVC_USAGE_ARK, &ark_key, ark_id);
 		sevc_amd_cert_key_hash(ark, hash);
-		for (i = 0; i < 32; i++)
+		for (i = 0; i < 48; i++)
 			printf("0x%02x,%s", hash[i], i % 8 == 7 ? "\n" : " ");
 		return 0;
 	}

@@ -12,13 +12,16 @@
  *  3. Policy: LAUNCH_START with the ES bit, DBG_DECRYPT of a NODBG guest and
  *     SEND_START of a NOSEND guest fail with POLICY_FAILURE; LAUNCH_MEASURE twice fails with
  *     INVALID_GUEST_STATE; SEND_UPDATE_DATA before SEND_START too.
- *  4. SEND_START refuses a chain that does not verify (AMD's half zero,
- *     the platform's own CEK, which the ASK has not signed, a PEK whose
- *     signed bytes were changed) with INVALID_CERTIFICATE; SEND_START to
- *     this platform's PDH with the platform's PEK and OCA, the CEK signed
- *     by the ASK and AMD's ASK and ARK (files in $SEV_CERT_DIR: see
- *     sev_amd_chain()), SEND_CANCEL (SEV API 0.24 and later), a fresh
- *     SEND_START, SEND_UPDATE_DATA of a page; on a second VM RECEIVE_START; a tampered
+ *  4. For a guest whose policy has the SEV bit, SEND_START verifies the
+ *     chain (the firmware's sev_mcmd_send_start(), amd/AMD-ASPFW): an
+ *     all-zero ASK and ARK, the ARK twice and the platform's own CEK, which
+ *     the ASK has not signed, fail with INVALID_CERTIFICATE, a PEK whose
+ *     signed bytes were changed with BAD_SIGNATURE; the platform's PEK and
+ *     OCA with the CEK signed by the ASK and AMD's ASK and ARK (files in
+ *     $SEV_CERT_DIR: see sev_amd_chain()) pass.  Then, policy 0:
+ *     SEND_START to this platform's PDH, SEND_CANCEL (SEV API 0.24 and
+ *     later), a fresh SEND_START, SEND_UPDATE_DATA of a page; on a second
+ *     VM RECEIVE_START; a tampered
  *     packet fails RECEIVE_UPDATE_DATA with BAD_MEASUREMENT and leaves the
  *     target's memory as it was; the intact packet arrives (DBG_DECRYPT on
  *     the target); RECEIVE_FINISH and SEND_FINISH give RUNNING and SENT.
@@ -50,6 +53,7 @@
 #define POLICY_NODBG (1 << 0)
 #define POLICY_ES (1 << 2)
 #define POLICY_NOSEND (1 << 3)
+#define POLICY_SEV (1 << 5)	/* SEND_START verifies the chain */
 /* SEND_CANCEL is not in SEV API 0.17 (sev-tool's sevapi.h); 0.24 has it. */
 #define SEND_CANCEL_API 24
 
@@ -196,6 +200,9 @@ int main(void)
 	/* The platform's PEK and OCA, and the CEK that the ASK signed. */
 	missing = sev_amd_chain(ask_ark, &ask_ark_len, kds_chain + 2 * CERT_LEN);
 	memcpy(kds_chain, chain, 2 * CERT_LEN);
+	/* KVM wants an AMD chain even where the firmware does not read it. */
+	if (missing)
+		ask_ark_len = 3200;
 
 	gid.address = (uintptr_t)id;
 	gid.length = 0;
@@ -266,16 +273,13 @@ int main(void)
 	vm = sev_new_vm(kvm);
 	page = new_page(0x22);
 	CHECK_EQ("NOSEND guest launched", launch(vm, POLICY_NOSEND, page), RUNNING);
-	if (missing) {
-		printf("ok - SEND_START of a NOSEND guest # SKIP missing %s\n", missing);
-		checks++;
-	} else {
-		/* A chain that verifies: the policy alone must refuse. */
+	{
+		/* The firmware checks NOSEND before any certificate. */
 		struct kvm_sev_send_start ss = {
 			.pdh_cert_uaddr = (uintptr_t)pdh, .pdh_cert_len = CERT_LEN,
-			.plat_certs_uaddr = (uintptr_t)kds_chain, .plat_certs_len = sizeof(kds_chain),
+			.plat_certs_uaddr = (uintptr_t)chain, .plat_certs_len = sizeof(chain),
 			.amd_certs_uaddr = (uintptr_t)ask_ark, .amd_certs_len = ask_ark_len,
-			.session_uaddr = (uintptr_t)session, .session_len = sizeof(session),
+			.session_uaddr = (uintptr_t)session, .session_len = 128,
 		};
 
 		r = sev_op(vm, KVM_SEV_SEND_START, &ss, &fw);
@@ -286,9 +290,65 @@ int main(void)
 
 	/* 4. SEND and RECEIVE one page between two VMs */
 	if (missing) {
-		printf("ok - SEND and RECEIVE # SKIP missing %s\n", missing);
-		printf("1..%d\n# %s\n", checks + 1, failures ? "FAIL" : "PASS");
-		return failures ? 1 : 4;
+		printf("ok - SEND_START verifies the chain # SKIP missing %s\n", missing);
+		checks++;
+	} else {
+		/* Chains that do not verify: refused, the guest stays RUNNING. */
+		static uint8_t bad_pek[3 * CERT_LEN], ark_twice[SEV_ASK_ARK_MAX];
+		struct {
+			const char *what;
+			uint8_t *plat, *amd;
+			unsigned int want;
+		} bad_chains[] = {
+			{ "an all-zero ASK and ARK: INVALID_CERTIFICATE", kds_chain, zero,
+			  SEV_RET_INVALID_CERTIFICATE },
+			{ "the ARK in place of the ASK: INVALID_CERTIFICATE", kds_chain, ark_twice,
+			  SEV_RET_INVALID_CERTIFICATE },
+			{ "the platform's own CEK (not signed by the ASK): INVALID_CERTIFICATE",
+			  chain, ask_ark, SEV_RET_INVALID_CERTIFICATE },
+			{ "a PEK whose signed API version was changed: BAD_SIGNATURE", bad_pek,
+			  ask_ark, SEV_RET_BAD_SIGNATURE },
+		};
+		char what[160];
+
+		vm = sev_new_vm(kvm);
+		page = new_page(0x33);
+		CHECK_EQ("a guest with the SEV policy bit launched",
+			 launch(vm, POLICY_SEV, page), RUNNING);
+		memcpy(bad_pek, kds_chain, sizeof(bad_pek));
+		bad_pek[5] ^= 1;
+		memcpy(ark_twice, ask_ark + ask_ark_len / 2, ask_ark_len / 2);
+		memcpy(ark_twice + ask_ark_len / 2, ask_ark + ask_ark_len / 2, ask_ark_len / 2);
+		for (unsigned int i = 0; i < sizeof(bad_chains) / sizeof(bad_chains[0]); i++) {
+			struct kvm_sev_send_start ss = {
+				.pdh_cert_uaddr = (uintptr_t)pdh, .pdh_cert_len = CERT_LEN,
+				.plat_certs_uaddr = (uintptr_t)bad_chains[i].plat,
+				.plat_certs_len = sizeof(chain),
+				.amd_certs_uaddr = (uintptr_t)bad_chains[i].amd,
+				.amd_certs_len = ask_ark_len,
+				.session_uaddr = (uintptr_t)session, .session_len = 128,
+			};
+
+			r = sev_op(vm, KVM_SEV_SEND_START, &ss, &fw);
+			snprintf(what, sizeof(what), "SEND_START with %s", bad_chains[i].what);
+			check(r < 0 && fw == bad_chains[i].want, ": r %ld status %#lx", what, r, fw);
+			CHECK_EQ("  guest still RUNNING", guest_state(vm), RUNNING);
+		}
+		{
+			struct kvm_sev_send_start ss = {
+				.pdh_cert_uaddr = (uintptr_t)pdh, .pdh_cert_len = CERT_LEN,
+				.plat_certs_uaddr = (uintptr_t)kds_chain,
+				.plat_certs_len = sizeof(kds_chain),
+				.amd_certs_uaddr = (uintptr_t)ask_ark, .amd_certs_len = ask_ark_len,
+				.session_uaddr = (uintptr_t)session, .session_len = 128,
+			};
+
+			r = sev_op(vm, KVM_SEV_SEND_START, &ss, &fw);
+			check(!r, ": r %ld status %#lx",
+			      "SEND_START with the chain up to AMD's ARK", r, fw);
+			CHECK_EQ("  guest in SUPDATE", guest_state(vm), SUPDATE);
+		}
+		close(vm);
 	}
 	src = sev_new_vm(kvm);
 	page = new_page(0);
@@ -310,53 +370,10 @@ int main(void)
 	check(r < 0 && fw == SEV_RET_INVALID_LEN && ss.session_len == 128,
 	      ": session_len %ld status %#lx", "SEND_START length query: 128 bytes",
 	      ss.session_len, fw);
-	{
-		/* Chains that do not verify: refused, the guest stays RUNNING. */
-		static uint8_t bad_pek[3 * CERT_LEN];
-		struct {
-			const char *what;
-			uint8_t *plat, *amd;
-			size_t amd_len;
-			int bad_sig;
-		} bad_chains[] = {
-			{ "an all-zero ASK and ARK", kds_chain, zero, ask_ark_len, 0 },
-			{ "the platform's own CEK (not signed by the ASK)", chain,
-			  ask_ark, ask_ark_len, 1 },
-			{ "a PEK whose signed API version was changed", bad_pek,
-			  ask_ark, ask_ark_len, 1 },
-			{ "the ARK alone", kds_chain, ask_ark + ask_ark_len / 2,
-			  ask_ark_len / 2, 0 },
-		};
-		char what[160];
-
-		memcpy(bad_pek, kds_chain, sizeof(bad_pek));
-		bad_pek[5] ^= 1;
-		for (unsigned int i = 0; i < sizeof(bad_chains) / sizeof(bad_chains[0]); i++) {
-			ss = (struct kvm_sev_send_start){
-				.pdh_cert_uaddr = (uintptr_t)pdh, .pdh_cert_len = CERT_LEN,
-				.plat_certs_uaddr = (uintptr_t)bad_chains[i].plat,
-				.plat_certs_len = sizeof(chain),
-				.amd_certs_uaddr = (uintptr_t)bad_chains[i].amd,
-				.amd_certs_len = bad_chains[i].amd_len,
-				.session_uaddr = (uintptr_t)session, .session_len = 128,
-			};
-			r = sev_op(src, KVM_SEV_SEND_START, &ss, &fw);
-			snprintf(what, sizeof(what), "SEND_START with %s: INVALID_CERTIFICATE",
-				 bad_chains[i].what);
-			/*
-			 * The SEV API has BAD_SIGNATURE too; which one firmware
-			 * returns for a signature that does not verify is not
-			 * public.  A malformed chain is INVALID_CERTIFICATE.
-			 */
-			check(r < 0 && (fw == SEV_RET_INVALID_CERTIFICATE ||
-					(bad_chains[i].bad_sig && fw == SEV_RET_BAD_SIGNATURE)),
-			      ": r %ld status %#lx", what, r, fw);
-			CHECK_EQ("  source still RUNNING", guest_state(src), RUNNING);
-		}
-	}
+	/* Policy 0: the firmware reads the PDH only. */
 	ss = (struct kvm_sev_send_start){
 		.pdh_cert_uaddr = (uintptr_t)pdh, .pdh_cert_len = CERT_LEN,
-		.plat_certs_uaddr = (uintptr_t)kds_chain, .plat_certs_len = sizeof(kds_chain),
+		.plat_certs_uaddr = (uintptr_t)chain, .plat_certs_len = sizeof(chain),
 		.amd_certs_uaddr = (uintptr_t)ask_ark, .amd_certs_len = ask_ark_len,
 		.session_uaddr = (uintptr_t)session, .session_len = 128,
 	};

@@ -22,8 +22,12 @@ for f in sev_clflush_pages clflush_cache_range; do
 done
 echo 1 > $T/events/kprobes/enable || { echo "not ok - kprobes"; exit 1; }
 for t in sev_smoke_test sev_migrate_tests sev_send_receive_test; do
-	if ./$t > $t.out 2>&1; then
+	./$t > $t.out 2>&1
+	rc=$?
+	if [ $rc = 0 ]; then
 		echo "ok - $t"
+	elif [ $rc = 4 ]; then
+		echo "not ok - $t skipped: this gate needs it to run"; fail=1
 	else
 		echo "not ok - $t"; sed 's/^/# /' $t.out | tail -20; fail=1
 	fi
@@ -32,7 +36,11 @@ echo 0 > $T/events/kprobes/enable
 cat $T/kprobe_profile | sed 's/^/# /'
 hits=$(awk '$1 == "flush_clflush_cache_range" { print $2 }' $T/kprobe_profile)
 pages=$(awk '$1 == "flush_sev_clflush_pages" { print $2 }' $T/kprobe_profile)
-if [ "${hits:-0}" -gt 0 ]; then
+# sev_clflush_pages() is kvm_amd's own; where it is inlined (no probe), the
+# per-page clflush_cache_range() it calls must have run.
+if [ -n "$pages" ] && [ "$pages" -eq 0 ]; then
+	echo "not ok - sev_clflush_pages never ran"; fail=1
+elif [ "${hits:-0}" -gt 0 ]; then
 	echo "ok - the cache-flush paths ran: clflush_cache_range $hits times, sev_clflush_pages ${pages:-(not probed)}"
 else
 	echo "not ok - clflush_cache_range never ran"; fail=1
