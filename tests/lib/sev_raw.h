@@ -26,7 +26,7 @@
  * publishes them (ask_ark_<generation>.cert), and cek.cert, this chip's CEK
  * signed by the ASK, as AMD's key server returns it for the chip's GET_ID
  * (https://kdsintf.amd.com/cek/id/<ID in hex>).  The names are sev-tool's.
- * Returns NULL, or what is missing.
+ * Returns NULL, or which file is missing or wrong.
  */
 static inline const char *sev_amd_chain(uint8_t *ask_ark, size_t *ask_ark_len,
 					uint8_t cek[SEV_CERT_LEN])
@@ -49,10 +49,19 @@ static inline const char *sev_amd_chain(uint8_t *ask_ark, size_t *ask_ark_len,
 			return missing;
 		n = fread(bufs[i], 1, max[i], f);
 		fclose(f);
+		/* AMD's pairs are 1664 (2048-bit keys) to 3200 bytes. */
+		if (i == 0 && (n < 1664 || n == max[i])) {
+			strncat(missing, ": not an ASK and ARK pair",
+				sizeof(missing) - strlen(missing) - 1);
+			return missing;
+		}
 		if (i == 0)
 			*ask_ark_len = n;
-		else if (n != SEV_CERT_LEN)
+		else if (n != SEV_CERT_LEN) {
+			strncat(missing, ": not an SEV certificate (0x824 bytes)",
+				sizeof(missing) - strlen(missing) - 1);
 			return missing;
+		}
 	}
 	return NULL;
 }
