@@ -103,8 +103,8 @@ int main(void)
 	check(sevc_cert_verify(pdh, pek), "  signed by the PEK", 0, 0);
 	check(sevc_cert_verify(pek, oca), "the PEK is signed by the OCA", 0, 0);
 	check(sevc_cert_verify(pek, cek), "the PEK is signed by the CEK", 0, 0);
-	check(pek[4] == st.api_major && pek[5] == st.api_minor,
-	      "the PEK carries the API version", pek[4], pek[5]);
+	check(pek[4] < st.api_major || (pek[4] == st.api_major && pek[5] <= st.api_minor),
+	      "the PEK carries an API version up to the firmware's", pek[4], pek[5]);
 	check(sevc_cert_verify(oca, oca), "the OCA is self-signed", 0, 0);
 	check(!sevc_cert_verify(pdh, oca), "the PDH is not signed by the OCA", 0, 0);
 	missing = sev_amd_chain(ask_ark, &ask_ark_len, kds_cek);
