@@ -18,7 +18,7 @@
 #include <linux/psp-sev.h>
 
 #define SEV_CERT_LEN	0x824	/* an SEV certificate (PDH, PEK, OCA, CEK) */
-#define SEV_ASK_ARK_MAX	4096	/* AMD's ask_ark_<generation>.cert: 1408 to 3200 */
+#define SEV_ASK_ARK_MAX	4096	/* AMD's ASK and ARK pair: 1664 to 3200 bytes */
 
 /*
  * The AMD half of the chain that SEND_START needs, from the directory named

@@ -253,10 +253,13 @@ int main(void)
 	close(vm);
 
 	/* 3. Policy */
-	if (!(ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_VM_TYPES) & (1 << KVM_X86_SEV_ES_VM))) {
+	if (!(status.flags & SEV_STATUS_FLAGS_CONFIG_ES)) {
 		struct kvm_sev_launch_start es = { .policy = POLICY_ES };
 
-		/* A host without SEV-ES: its firmware must refuse the ES policy. */
+		/*
+		 * Firmware not initialized for SEV-ES (PLATFORM_STATUS CONFIG_ES
+		 * clear) must refuse the ES policy; sev_mcmd_launch_start().
+		 */
 		vm = sev_new_vm(kvm);
 		r = sev_op(vm, KVM_SEV_LAUNCH_START, &es, &fw);
 		/* sev_mcmd_launch_start() (amd/AMD-ASPFW) */
