@@ -17,7 +17,7 @@ export RESULTS=$TOP/build/results
 
 logs=$BUILD/logs
 rm -rf "$logs"; mkdir -p "$logs"
-pass=0 fail=0 skip=0 flaky=0 n=0
+pass=0 fail=0 skip=0 flaky=0 n=0 failed_gates=
 t0=$(date +%s)
 
 # The developer's trees, as they are now: the last gate compares.
@@ -53,7 +53,8 @@ gate() {	# gate NAME CMD... : run a gate, log it, report it as a TAP line
 	elif [ $rc = 4 ]; then
 		skip=$((skip + 1)); echo "ok $n $name # SKIP $(tail -n1 "$logs/$name.log")"
 	else
-		fail=$((fail + 1)); echo "not ok $n $name # failed after ${d}s, last lines of $logs/$name.log:"
+		fail=$((fail + 1)) failed_gates="$failed_gates $name"
+		echo "not ok $n $name # failed after ${d}s, last lines of $logs/$name.log:"
 		tail -n 30 "$logs/$name.log" | sed 's/^/#  | /'
 	fi
 	return $rc
@@ -64,6 +65,11 @@ blocked() {	# a gate that cannot run because an earlier one failed
 finish() {
 	gate devtree-untouched devtree_check
 	echo "1..$n"
+	# Again at the end, where a cut summary still shows it: what failed.
+	for g in $failed_gates; do
+		grep -E 'not ok|Assertion failed|FAIL' "$logs/$g.log" | grep -v '# XFAIL' |
+			head -n 6 | cut -c1-200 | sed "s/^/# failed in $g: /"
+	done
 	echo "# make check took $(( $(date +%s) - t0 )) s"
 	if [ $flaky = 0 ]; then echo "$pass passed, $fail failed, $skip skipped"
 	else echo "$pass passed, $fail failed, $skip skipped, $flaky flaky"; fi

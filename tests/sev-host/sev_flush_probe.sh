@@ -29,7 +29,10 @@ for t in sev_smoke_test sev_migrate_tests sev_send_receive_test; do
 	elif [ $rc = 4 ]; then
 		echo "not ok - $t skipped: this gate needs it to run"; fail=1
 	else
-		echo "not ok - $t"; sed 's/^/# /' $t.out | tail -20; fail=1
+		echo "not ok - $t"
+		# The assertion first: a summary may keep only the first lines.
+		grep -E -A3 'Assertion|^not ok|Bail out' $t.out | head -12 | sed 's/^/# /'
+		sed 's/^/# /' $t.out | tail -20; fail=1
 	fi
 done
 echo 0 > $T/events/kprobes/enable
