@@ -3,20 +3,24 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-frag=$TOP/config/kvm-sev-test.config
+# KERNEL_FRAGS: more fragments, merged after the test one (make bench's
+# config/kvm-sev-bench.config); a later fragment's value wins.
+frags=("$TOP/config/kvm-sev-test.config")
+for f in ${KERNEL_FRAGS:-}; do frags+=("$f"); done
 [ -d "$KTREE/.git" ] || "$TOP/scripts/queue.sh" tree linux
 mkdir -p "$KOBJ"
 
 # Reconfigure only when the fragment or the tree's Kconfig changed.
 stamp=$KOBJ/.kvmsev-config-stamp
-want=$( (cat "$frag"; git -C "$KTREE" rev-parse HEAD:arch/x86/configs HEAD:kernel/configs) | sha1sum)
+want=$( (cat "${frags[@]}"; git -C "$KTREE" rev-parse HEAD:arch/x86/configs HEAD:kernel/configs) | sha1sum)
 if [ ! -f "$KOBJ/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-	say "configuring: x86_64_defconfig + kvm_guest.config + $(basename "$frag")"
+	say "configuring: x86_64_defconfig + kvm_guest.config + $(for f in "${frags[@]}"; do printf '%s ' "$(basename "$f")"; done)"
 	kmake -s x86_64_defconfig >/dev/null
 	KCONFIG_CONFIG=$KOBJ/.config "$KTREE/scripts/kconfig/merge_config.sh" -m -O "$KOBJ" \
-		"$KOBJ/.config" "$KTREE/kernel/configs/kvm_guest.config" "$frag" >/dev/null
+		"$KOBJ/.config" "$KTREE/kernel/configs/kvm_guest.config" "${frags[@]}" >/dev/null
 	kmake -s olddefconfig >/dev/null
-	# Every option the fragment asks for must have survived.
+	# Every option the fragments ask for must have survived (the last
+	# fragment's value of each).
 	bad=0
 	while IFS= read -r line; do
 		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
@@ -26,8 +30,9 @@ if [ ! -f "$KOBJ/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; the
 		else
 			grep -qx "$line" "$KOBJ/.config" || { echo "config: want $line, got: $(grep "^$opt=\|# $opt " "$KOBJ/.config")" >&2; bad=1; }
 		fi
-	done < "$frag"
-	[ $bad = 0 ] || die "the config fragment did not apply; fix config/kvm-sev-test.config"
+	done < <(cat "${frags[@]}" | awk -F= '/^CONFIG_/ { if (!($1 in v)) k[n++] = $1; v[$1] = $0 }
+		END { for (i = 0; i < n; i++) print v[k[i]] }')
+	[ $bad = 0 ] || die "the config fragments did not apply; fix ${frags[*]}"
 	echo "$want" > "$stamp"
 fi
 

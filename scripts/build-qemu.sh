@@ -9,7 +9,7 @@ mkdir -p "$QOBJ"
 
 # Meson picks up ccache by itself when it is on PATH.
 opts=(--target-list=x86_64-softmmu --without-default-features
-      --enable-tcg --enable-nettle --enable-fdt=system --enable-pie
+      --enable-tcg --enable-nettle --enable-fdt=system --enable-pie --enable-plugins
       --disable-docs --disable-tools --disable-werror
       --with-git-submodules=ignore --prefix=/usr
       --firmwarepath=/usr/share/qemu:/usr/share/seabios:/usr/lib/ipxe/qemu)

@@ -116,8 +116,8 @@ gate sev-host "$TOP/scripts/sev-host-check.sh"
 gate psp-test "$TOP/scripts/psp-test.sh"
 # The benchmarks, short: they assert correctness only (exit counts, list
 # sizes, round trips); make bench runs them in full and prints the figures.
-gate bench-smoke env BENCH_ARGS="-n 2000 -r 100000 -m" \
-	SEV_BENCH_ARGS="-p 512 -r 1" "$TOP/scripts/bench.sh"
+gate bench-smoke env BENCH_KERNEL=test BENCH_ARGS="-n 2000 -r 100000 -m" \
+	MAP_GPA_BENCH_ARGS=1 SEV_BENCH_ARGS="-p 512 -r 1" "$TOP/scripts/bench.sh"
 # The same CPU without sev=on: the SVM, upstream SEV and shared-GPA tests
 # behave as they do with it, except that kvm_amd sees no SEV at all (the
 # upstream SEV tests are expected to skip: nosev=skip in tests/expectations).

@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * sev_export_bench: export the same SEV guest memory with the single-page
- * KVM_SEV_SEND_UPDATE_DATA and the batched KVM_SEV_SEND_UPDATE_PAGES, in
- * one run, and print for each path: ioctls per GiB, pages per second,
- * kernel and user CPU per page (getrusage) and the PSP's share of the time.
+ * KVM_SEV_SEND_UPDATE_DATA and the batched KVM_SEV_SEND_UPDATE_PAGES, and
+ * import it into a second SEV guest with KVM_SEV_RECEIVE_UPDATE_DATA and
+ * KVM_SEV_RECEIVE_UPDATE_PAGES, in one run, and print for each path: ioctls
+ * per GiB, pages per second, kernel and user CPU per page (getrusage) and
+ * the PSP's share of the time.
+ *
+ * Each path's round is an interval for the insn_count TCG plugin
+ * (tests/bench/insn_mark.h), printed as
+ *   interval id=N path=P run=R pages=N ioctls=I psp_cmds=C wall_ns=W
+ * (psp_cmds -1 where the PSP has no counter).
  *
  * The PSP's time comes from the emulated PSP's own busy counter (BAR 2,
  * emulator-only registers, see docs/emulated-sev-host.md); on other hosts
@@ -14,6 +21,7 @@
  * Usage: sev_export_bench [-p pages] [-r rounds]
  * Prints figures only; exits 0 unless an ioctl fails, 4 without SEV.
  */
+#define _GNU_SOURCE	/* sched_setaffinity() in insn_mark.h */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +37,7 @@
 #include <linux/kvm.h>
 #include <linux/psp-sev.h>
 #include "../lib/sev_raw.h"
+#include "insn_mark.h"
 
 #define PAGE		4096
 #define CERT_LEN	SEV_CERT_LEN
@@ -139,9 +148,10 @@ static void diff(struct sample *acc, const struct sample *a, const struct sample
 	acc->ioctls += ioctls;
 }
 
-static uint8_t *mem, *trans, *hdr;
+/* The source's memory, the target's, and one packet per page. */
+static uint8_t *mem, *dst, *trans, *hdr;
 static long npages;
-static int vm;
+static int vm, dvm;
 
 static uint64_t export_single(void)
 {
@@ -149,9 +159,9 @@ static uint64_t export_single(void)
 
 	for (i = 0; i < npages; i++) {
 		struct kvm_sev_send_update_data su = {
-			.hdr_uaddr = (uintptr_t)(hdr + (i % BATCH) * 64), .hdr_len = HDR_LEN,
+			.hdr_uaddr = (uintptr_t)(hdr + i * 64), .hdr_len = HDR_LEN,
 			.guest_uaddr = (uintptr_t)(mem + i * PAGE), .guest_len = PAGE,
-			.trans_uaddr = (uintptr_t)(trans + (i % BATCH) * PAGE), .trans_len = PAGE,
+			.trans_uaddr = (uintptr_t)(trans + i * PAGE), .trans_len = PAGE,
 		};
 
 		sev_do(vm, KVM_SEV_SEND_UPDATE_DATA, &su, "SEND_UPDATE_DATA");
@@ -159,7 +169,24 @@ static uint64_t export_single(void)
 	return npages;
 }
 
-static uint64_t export_batched(void)
+static uint64_t import_single(void)
+{
+	long i;
+
+	for (i = 0; i < npages; i++) {
+		struct kvm_sev_receive_update_data ru = {
+			.hdr_uaddr = (uintptr_t)(hdr + i * 64), .hdr_len = HDR_LEN,
+			.guest_uaddr = (uintptr_t)(dst + i * PAGE), .guest_len = PAGE,
+			.trans_uaddr = (uintptr_t)(trans + i * PAGE), .trans_len = PAGE,
+		};
+
+		sev_do(dvm, KVM_SEV_RECEIVE_UPDATE_DATA, &ru, "RECEIVE_UPDATE_DATA");
+	}
+	return npages;
+}
+
+/* The same pages in batches of BATCH: @cmd is SEND or RECEIVE_UPDATE_PAGES. */
+static uint64_t batched(int fd, int cmd, uint8_t *guest)
 {
 	static struct kvm_sev_page_desc d[BATCH];
 	uint64_t ioctls = 0;
@@ -171,26 +198,73 @@ static uint64_t export_batched(void)
 		n = npages - i < BATCH ? npages - i : BATCH;
 		for (k = 0; k < n; k++)
 			d[k] = (struct kvm_sev_page_desc){
-				.guest_uaddr = (uintptr_t)(mem + (i + k) * PAGE),
-				.hdr_uaddr = (uintptr_t)(hdr + k * 64), .hdr_len = HDR_LEN,
-				.trans_uaddr = (uintptr_t)(trans + k * PAGE), .trans_len = PAGE,
-				.guest_len = PAGE,
+				.guest_uaddr = (uintptr_t)(guest + (i + k) * PAGE),
+				.hdr_uaddr = (uintptr_t)(hdr + (i + k) * 64), .hdr_len = HDR_LEN,
+				.trans_uaddr = (uintptr_t)(trans + (i + k) * PAGE),
+				.trans_len = PAGE, .guest_len = PAGE,
 			};
 		/* A call that stops early is resumed with the same parameters. */
 		up.nr_desc = n;
 		while (up.nr_desc) {
-			sev_do(vm, KVM_SEV_SEND_UPDATE_PAGES, &up, "SEND_UPDATE_PAGES");
+			sev_do(fd, cmd, &up, "UPDATE_PAGES");
 			ioctls++;
 		}
 	}
 	return ioctls;
 }
 
+static uint64_t export_batched(void)
+{
+	return batched(vm, KVM_SEV_SEND_UPDATE_PAGES, mem);
+}
+
+static uint64_t import_batched(void)
+{
+	return batched(dvm, KVM_SEV_RECEIVE_UPDATE_PAGES, dst);
+}
+
+enum { P_EXPORT_SINGLE, P_EXPORT_BATCHED, P_IMPORT_SINGLE, P_IMPORT_BATCHED,
+       P_STATUS, P_NR };
+static const char *const path_name[P_NR] = {
+	"export-single", "export-batched", "import-single", "import-batched",
+	"platform-status",
+};
+
+/* One measured round of path @p: the sample, and an interval line. */
+static void measure(struct sample *acc, int p, int run, uint64_t (*fn)(void))
+{
+	struct sample a, b;
+	uint64_t n;
+
+	snap(&a);
+	mark_begin(p);
+	n = fn();
+	mark_end(p);
+	snap(&b);
+	diff(acc, &a, &b, n);
+	printf("interval id=%d path=%s run=%d pages=%ld ioctls=%lu psp_cmds=%ld wall_ns=%.0f\n",
+	       p, path_name[p % 100], run, p % 100 == P_STATUS ? 2000 : npages, (unsigned long)n,
+	       psp ? (long)(uint32_t)(b.cmds - a.cmds) : -1L, (b.wall - a.wall) * 1e9);
+	fflush(stdout);
+}
+
+static struct sev_issue_cmd status_cmd;
+
+static uint64_t platform_status(void)
+{
+	int i;
+
+	for (i = 0; i < 2000; i++)
+		if (ioctl(sev_fd, SEV_ISSUE_CMD, &status_cmd))
+			die("SEV_PLATFORM_STATUS", status_cmd.error);
+	return 2000;
+}
+
 static void row(const char *name, const struct sample *s, long pages)
 {
 	double ioctls_gib = (double)s->ioctls / pages * PAGES_PER_GIB;
 
-	printf("%-9s %8.0f ioctls/GiB %9.0f pages/s  kernel %7.2f us/page"
+	printf("%-14s %8.0f ioctls/GiB %9.0f pages/s  kernel %7.2f us/page"
 	       "  user %6.2f us/page", name, ioctls_gib, pages / s->wall,
 	       s->sys / pages * 1e6, s->user / pages * 1e6);
 	if (psp)
@@ -210,9 +284,10 @@ int main(int argc, char **argv)
 		.cert_chain_address = (uintptr_t)chain, .cert_chain_len = sizeof(chain),
 	};
 	struct sev_issue_cmd ic = { .cmd = SEV_PDH_CERT_EXPORT, .data = (uintptr_t)&exp };
-	struct sample single = { 0 }, batched = { 0 }, a, b, st = { 0 };
+	struct sample single = { 0 }, batch = { 0 }, isingle = { 0 }, ibatch = { 0 }, st = { 0 };
+	struct sev_user_data_status status;
 	int kvm, opt, rounds = 3, r;
-	uint8_t measure[256];
+	uint8_t meas[256];
 
 	npages = 8192;
 	while ((opt = getopt(argc, argv, "p:r:")) != -1) {
@@ -227,6 +302,7 @@ int main(int argc, char **argv)
 		return 4;
 	}
 	find_psp();
+	mark_init(0);
 	if (ioctl(sev_fd, SEV_ISSUE_CMD, &ic))
 		die("SEV_PDH_CERT_EXPORT", ic.error);
 	/*
@@ -241,11 +317,13 @@ int main(int argc, char **argv)
 	vm = sev_new_vm(kvm);
 	mem = mmap(NULL, npages * PAGE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	trans = mmap(NULL, BATCH * PAGE, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	hdr = mmap(NULL, BATCH * 64, PROT_READ | PROT_WRITE,
+	dst = mmap(NULL, npages * PAGE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (mem == MAP_FAILED || trans == MAP_FAILED || hdr == MAP_FAILED)
+	trans = mmap(NULL, npages * PAGE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	hdr = mmap(NULL, npages * 64, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (mem == MAP_FAILED || dst == MAP_FAILED || trans == MAP_FAILED || hdr == MAP_FAILED)
 		die("mmap", 0);
 	for (long i = 0; i < npages * PAGE; i += 8)
 		*(uint64_t *)(mem + i) = i * 0x9e3779b97f4a7c15ULL;
@@ -258,8 +336,8 @@ int main(int argc, char **argv)
 		struct kvm_sev_launch_start ls = { 0 };
 		struct kvm_sev_launch_update_data lu = { .uaddr = (uintptr_t)mem,
 							 .len = npages * PAGE };
-		struct kvm_sev_launch_measure lm = { .uaddr = (uintptr_t)measure,
-						     .len = sizeof(measure) };
+		struct kvm_sev_launch_measure lm = { .uaddr = (uintptr_t)meas,
+						     .len = sizeof(meas) };
 		struct kvm_sev_send_start ss = {
 			.pdh_cert_uaddr = (uintptr_t)pdh, .pdh_cert_len = CERT_LEN,
 			.plat_certs_uaddr = (uintptr_t)chain, .plat_certs_len = sizeof(chain),
@@ -276,54 +354,75 @@ int main(int argc, char **argv)
 		sev_do(vm, KVM_SEV_LAUNCH_FINISH, NULL, "LAUNCH_FINISH");
 		sev_do(vm, KVM_SEV_SEND_START, &ss, "SEND_START");
 	}
+	/* The target: an SEV guest in RUPDATE with the session SEND_START made. */
+	dvm = sev_new_vm(kvm);
+	{
+		struct kvm_userspace_memory_region reg = {
+			.slot = 0, .guest_phys_addr = 0, .memory_size = npages * PAGE,
+			.userspace_addr = (uintptr_t)dst,
+		};
+		struct kvm_enc_region er = { .addr = (uintptr_t)dst, .size = npages * PAGE };
+		struct kvm_sev_receive_start rs = {
+			.pdh_uaddr = (uintptr_t)pdh, .pdh_len = CERT_LEN,
+			.session_uaddr = (uintptr_t)session, .session_len = 128,
+		};
+
+		if (ioctl(dvm, KVM_SET_USER_MEMORY_REGION, &reg) ||
+		    ioctl(dvm, KVM_MEMORY_ENCRYPT_REG_REGION, &er))
+			die("target memory region", 0);
+		sev_do(dvm, KVM_SEV_RECEIVE_START, &rs, "RECEIVE_START");
+	}
 
 	printf("sev_export_bench: %ld pages (%ld MiB) of one SEV guest, %d rounds of each path,"
-	       " alternating; batches of %d\n", npages, npages * PAGE >> 20, rounds, BATCH);
+	       " alternating; batches of %d; each round's packets imported into a second guest\n",
+	       npages, npages * PAGE >> 20, rounds, BATCH);
 	printf("PSP busy counter: %s\n", psp ? "emulated PSP (BAR 2)" :
 	       "not found, PSP share unknown on this host");
-	for (r = 0; r < rounds; r++) {
-		uint64_t n;
-
-		snap(&a);
-		n = export_single();
-		snap(&b);
-		diff(&single, &a, &b, n);
-		snap(&a);
-		n = export_batched();
-		snap(&b);
-		diff(&batched, &a, &b, n);
-	}
-
 	/* The driver's floor: a PSP command with no data, through /dev/sev. */
-	{
-		struct sev_user_data_status status;
-		int i;
-
-		ic = (struct sev_issue_cmd){ .cmd = SEV_PLATFORM_STATUS,
+	status_cmd = (struct sev_issue_cmd){ .cmd = SEV_PLATFORM_STATUS,
 					     .data = (uintptr_t)&status };
-		snap(&a);
-		for (i = 0; i < 2000; i++)
-			if (ioctl(sev_fd, SEV_ISSUE_CMD, &ic))
-				die("SEV_PLATFORM_STATUS", ic.error);
-		snap(&b);
-		diff(&st, &a, &b, 2000);
+	/* A first round of each path, not counted: first-touch costs. */
+	{
+		struct sample warm = { 0 };
+
+		measure(&warm, 100 + P_EXPORT_SINGLE, -1, export_single);
+		measure(&warm, 100 + P_IMPORT_SINGLE, -1, import_single);
+		measure(&warm, 100 + P_EXPORT_BATCHED, -1, export_batched);
+		measure(&warm, 100 + P_IMPORT_BATCHED, -1, import_batched);
+		measure(&warm, 100 + P_STATUS, -1, platform_status);
+	}
+	for (r = 0; r < rounds; r++) {
+		measure(&single, P_EXPORT_SINGLE, r, export_single);
+		measure(&isingle, P_IMPORT_SINGLE, r, import_single);
+		measure(&batch, P_EXPORT_BATCHED, r, export_batched);
+		measure(&ibatch, P_IMPORT_BATCHED, r, import_batched);
+		measure(&st, P_STATUS, r, platform_status);
 	}
 
-	row("single", &single, npages * rounds);
-	row("batched", &batched, npages * rounds);
-	printf("ratio single/batched: ioctls %.0fx, pages/s %.2fx, kernel CPU per page %.2fx",
-	       (double)single.ioctls / batched.ioctls, single.wall / batched.wall,
-	       single.sys / batched.sys);
+	row("export single", &single, npages * rounds);
+	row("export batched", &batch, npages * rounds);
+	row("import single", &isingle, npages * rounds);
+	row("import batched", &ibatch, npages * rounds);
+	printf("ratio single/batched: export: ioctls %.0fx, pages/s %.2fx, kernel CPU per page %.2fx",
+	       (double)single.ioctls / batch.ioctls, single.wall / batch.wall,
+	       single.sys / batch.sys);
 	if (psp)
-		printf(", kernel CPU per page without the PSP %.2fx",
-		       (single.sys - single.psp) / (batched.sys - batched.psp));
+		printf(", without the PSP %.2fx",
+		       (single.sys - single.psp) / (batch.sys - batch.psp));
+	printf("\nratio single/batched: import: ioctls %.0fx, pages/s %.2fx, kernel CPU per page %.2fx",
+	       (double)isingle.ioctls / ibatch.ioctls, isingle.wall / ibatch.wall,
+	       isingle.sys / ibatch.sys);
+	if (psp)
+		printf(", without the PSP %.2fx",
+		       (isingle.sys - isingle.psp) / (ibatch.sys - ibatch.psp));
 	printf("\n");
-	printf("PSP commands: %lu single, %lu batched (one per page each)\n",
-	       (unsigned long)single.cmds, (unsigned long)batched.cmds);
+	printf("PSP commands: export %lu single, %lu batched; import %lu single, %lu batched\n",
+	       (unsigned long)single.cmds, (unsigned long)batch.cmds,
+	       (unsigned long)isingle.cmds, (unsigned long)ibatch.cmds);
 	printf("PLATFORM_STATUS through /dev/sev (syscall + ccp lock + mailbox): %.2f us/command",
-	       st.wall / 2000 * 1e6);
+	       st.wall / (2000.0 * rounds) * 1e6);
 	if (psp)
-		printf(", of which PSP %.2f us", st.psp / 2000 * 1e6);
+		printf(", of which PSP %.2f us", st.psp / (2000.0 * rounds) * 1e6);
 	printf("\n");
 	return 0;
 }
