@@ -14,7 +14,9 @@
  *        4 KiB leaves issue them (one hypercall per leaf,
  *        enc_dec_hypercall() in arch/x86/mm/mem_encrypt_amd.c);
  *  boot: the conversions a Linux SEV guest of 2 GiB and 4 vCPUs makes at
- *        boot (see boot_table()).
+ *        boot (see boot_table());
+ *  null: as many KVM_HC_VAPIC_POLL_IRQ as flip has conversions: the cost
+ *        of a VM exit that KVM handles in the kernel doing nothing.
  * Modes: kernel (track only), exit (KVM_EXIT_HYPERCALL; the VMM keeps a
  * bitmap of shared pages, the least a VMM must keep), kernel+dirty (track
  * only, with the memslot's dirty log on).  Every (table, mode) is run
@@ -42,19 +44,20 @@
 
 #define MEM_SIZE	(2ULL << 30)	/* the boot table's guest: 2 GiB */
 #define CODE_GPA	0x1000
-#define TABLE_GPA	0x8000		/* DS = 0x800: up to 5461 entries */
-#define MAX_ENTRIES	5400
+#define TABLE_GPA	0x8000		/* DS = 0x800: up to 4096 entries */
+#define MAX_ENTRIES	4000
 #define PAGE		4096ULL
 #define ENC		(KVM_MAP_GPA_RANGE_ENCRYPTED | KVM_MAP_GPA_RANGE_PAGE_SZ_4K)
 #define DEC		(KVM_MAP_GPA_RANGE_DECRYPTED | KVM_MAP_GPA_RANGE_PAGE_SZ_4K)
 
 struct entry {
 	uint32_t gpa_page, npages, attrs;	/* gpa_page: gpa >> 12 */
+	uint32_t nr;				/* the hypercall */
 };
 
 /*
  * The guest: for ebp times, for each table entry until npages == 0:
- * KVM_HC_MAP_GPA_RANGE(gpa, npages, attrs).  Then OUT and HLT.
+ * hypercall nr(gpa, npages, attrs).  Then OUT and HLT.
  */
 extern const uint8_t guest_start[], guest_end[];
 asm(".pushsection .rodata\n"
@@ -69,9 +72,9 @@ asm(".pushsection .rodata\n"
     "	mov (%si), %ebx\n"
     "	shl $12, %ebx\n"
     "	mov 8(%si), %edx\n"
-    "	mov $12, %eax\n"			/* KVM_HC_MAP_GPA_RANGE */
+    "	mov 12(%si), %eax\n"			/* KVM_HC_MAP_GPA_RANGE */
     "	vmmcall\n"
-    "	add $12, %si\n"
+    "	add $16, %si\n"
     "	jmp 2b\n"
     "3:	dec %ebp\n"
     "	jnz 1b\n"
@@ -83,9 +86,9 @@ asm(".pushsection .rodata\n"
 
 enum { M_KERNEL, M_EXIT, M_DIRTY, M_NR };
 static const char *const mode_name[M_NR] = { "kernel", "exit", "kernel+dirty" };
-enum { T_EMPTY, T_FLIP, T_BOOT, T_NR };
-static const char *const table_name[T_NR] = { "empty", "flip", "boot" };
-static const int table_reps[T_NR] = { 1, 8, 4 };
+enum { T_EMPTY, T_FLIP, T_BOOT, T_NULL, T_NR };
+static const char *const table_name[T_NR] = { "empty", "flip", "boot", "null" };
+static const int table_reps[T_NR] = { 1, 16, 40, 16 };
 
 static struct entry tables[T_NR][MAX_ENTRIES + 1];
 static int table_len[T_NR];
@@ -96,7 +99,8 @@ static void add(int t, uint64_t gpa, uint64_t npages, uint32_t attrs)
 {
 	if (table_len[t] == MAX_ENTRIES)
 		errx(1, "table %s too long", table_name[t]);
-	tables[t][table_len[t]++] = (struct entry){ gpa / PAGE, npages, attrs };
+	tables[t][table_len[t]++] = (struct entry){ gpa / PAGE, npages, attrs,
+						    KVM_HC_MAP_GPA_RANGE };
 }
 
 /*
@@ -143,6 +147,14 @@ static void flip_table(void)
 		add(T_FLIP, 0x100000 + i * PAGE, 1, DEC);
 	for (i = 0; i < 256; i++)
 		add(T_FLIP, 0x100000 + i * PAGE, 1, ENC);
+	/*
+	 * The floor: as many KVM_HC_VAPIC_POLL_IRQ, a hypercall KVM completes
+	 * in the kernel without doing anything, so the same VM exit and entry.
+	 */
+	for (i = 0; i < 512; i++) {
+		add(T_NULL, 0x100000, 1, ENC);
+		tables[T_NULL][i].nr = KVM_HC_VAPIC_POLL_IRQ;
+	}
 }
 
 static void vmm_record(uint64_t gpa, uint64_t npages, uint64_t attrs)
