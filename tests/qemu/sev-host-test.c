@@ -13,7 +13,8 @@
  * - NRIP save on VMMCALL, CPUID, MOV CR3, INVLPG, INT3 (#BP), and the
  *   DecodeAssists EXITINFO1 of MOV CR3 and INVLPG and the instruction bytes
  *   of a #NPF; XSETBV intercepted; a soft interrupt
- *   injected with next_rip returns to next_rip; TLB_CONTROL 3 (FlushByASID).
+ *   injected with next_rip returns to next_rip; TLB_CONTROL 3 (FlushByASID);
+ * - MOV to CR8 with V_INTR_MASKING and a virtual interrupt pending.
  *
  * Without sev=on it checks that the leaf and the MSRs read zero and runs
  * the NRIP and DecodeAssists part only.  Prints TAP on COM1 and exits
@@ -109,6 +110,7 @@ static void wrmsr(u32 msr, u64 v)
 #define VMCB_MSRPM		0x048
 #define VMCB_ASID		0x058
 #define VMCB_TLB_CTL		0x05c
+#define VMCB_INT_CTL		0x060
 #define VMCB_EXIT_CODE		0x070
 #define VMCB_EXIT_INFO1		0x078
 #define VMCB_EXIT_INFO2		0x080
@@ -168,7 +170,7 @@ extern u64 gdt[];
 extern u8 l2_entry[], l2_rdmsr[], l2_vmmcall[], l2_invlpg[], l2_after_vmmcall[], l2_after_cpuid[], l2_after_cr3[],
 	l2_after_invlpg[], l2_int3[], l2_after_int3[], l2_softint[],
 	l2_xsetbv[], l2_hlt[], l2_npf[],
-	l2_softint_handler[];
+	l2_softint_handler[], l2_cr8[], l2_cr8_vmmcall[];
 extern volatile u64 l2_marker, l2_sev_status;
 
 #define W64(off)	(*(volatile u64 *)(vmcb + (off)))
@@ -185,6 +187,7 @@ asm(".pushsection .text\n"
     ".globl l2_after_invlpg, l2_int3, l2_after_int3, l2_softint\n"
     ".globl l2_xsetbv, l2_hlt, l2_npf\n"
     ".globl l2_softint_handler, l2_marker, l2_sev_status\n"
+    ".globl l2_cr8, l2_cr8_vmmcall\n"
     "l2_entry:\n"
     "	mov $0xc0010131, %ecx\n"
     "l2_rdmsr:\n"
@@ -223,6 +226,13 @@ asm(".pushsection .text\n"
     "	mov (%rsp), %rax\n"	/* the return address the CPU pushed */
     "	vmmcall\n"
     "2:	jmp 2b\n"
+    "l2_cr8:\n"
+    "	xor %eax, %eax\n"
+    "	mov %rax, %cr8\n"
+    "	mov %cr8, %rax\n"
+    "l2_cr8_vmmcall:\n"
+    "	vmmcall\n"
+    "3:	jmp 3b\n"
     ".popsection\n"
     ".pushsection .data\n"
     ".align 4096\n"
@@ -372,6 +382,31 @@ static void run_nrip_sequence(int nrip, int decode)
 			 W64(VMCB_RAX), (u64)(uintptr_t)l2_softint + 2);
 }
 
+/*
+ * MOV to CR8 in a guest with V_INTR_MASKING and a virtual interrupt pending
+ * (V_IRQ at priority 15, V_TPR 15, guest IF clear so that it is not taken):
+ * the write lowers V_TPR to 0 and the interrupt stays pending (AMD APM
+ * vol. 2, virtual interrupts: with V_INTR_MASKING, CR8 accesses read and
+ * write V_TPR).  A guest of KVM meets this when it writes CR8 while KVM
+ * waits for an interrupt window; QEMU 7.2 aborted here (cpu_interrupt()
+ * without the iothread lock).
+ */
+static void run_cr8_vintr(void)
+{
+	setup_vmcb(0, 1, 0);
+	W32(VMCB_INT_CTL) = (1U << 24) | (0xfU << 16) | (1U << 8) | 0xf;
+	W64(VMCB_RIP) = (u64)(uintptr_t)l2_cr8;
+	W64(VMCB_RAX) = 0xdead;
+	vmrun();
+	CHECK_EQ("CR8 write with V_INTR_MASKING and V_IRQ pending: VMMCALL exit",
+		 W64(VMCB_EXIT_CODE), EXIT_VMMCALL);
+	CHECK_EQ("  at the VMMCALL after it", W64(VMCB_RIP),
+		 (u64)(uintptr_t)l2_cr8_vmmcall);
+	CHECK_EQ("  MOV from CR8 read V_TPR = 0", W64(VMCB_RAX), 0);
+	CHECK_EQ("  V_TPR = 0, V_IRQ still pending", W32(VMCB_INT_CTL) & 0x1ff,
+		 1U << 8);
+}
+
 int main(void)
 {
 	u32 a, b, c, d, svm_edx;
@@ -415,6 +450,9 @@ int main(void)
 
 	wrmsr(0xc0000080, rdmsr(0xc0000080) | (1 << 12));	/* EFER.SVME */
 	wrmsr(0xc0010117, (u64)(uintptr_t)hsave);		/* VM_HSAVE_PA */
+
+	puts_("# CR8 write with a virtual interrupt pending\n");
+	run_cr8_vintr();
 
 	if (sev) {
 		cbit = 1ULL << CBIT_EXPECTED;
