@@ -7,7 +7,7 @@ S := scripts
 
 .PHONY: all help deps tree export qemu-tree qemu-export tree-status qemu sev-noncoherent \
 	qemu-test kernel selftests programs initramfs vmtest runner-test \
-	selfcheck sev-host psp-test lint roundtrip check demo bench base-run clean
+	selfcheck sev-host psp-test lint roundtrip check demo real-guest bench base-run clean
 
 all: check
 
@@ -103,6 +103,10 @@ check:
 ## make demo: build, boot under QEMU and show the series at work
 demo: deps
 	@$(S)/demo.sh
+
+## make real-guest: a real VMM boots OVMF and Debian's kernel inside the kernel under test
+real-guest: deps
+	@$(S)/real-guest.sh
 
 ## make bench: benchmarks that print figures
 bench: deps

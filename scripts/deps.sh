@@ -9,7 +9,9 @@ PKGS=(build-essential git make gcc flex bison bc libelf-dev libssl-dev cpio
       python3 python3-sphinx python3-yaml python3-ply python3-git perl dpkg-dev
       # the patched QEMU (scripts/build-qemu.sh)
       ninja-build meson pkg-config libglib2.0-dev libpixman-1-dev zlib1g-dev
-      libfdt-dev nettle-dev libgmp-dev)
+      libfdt-dev nettle-dev libgmp-dev
+      # a real guest's firmware (scripts/vmm-cpio.sh)
+      ovmf)
 
 missing=()
 for p in "${PKGS[@]}"; do

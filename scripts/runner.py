@@ -15,7 +15,8 @@ The environment comes from scripts/common.sh, which the wrappers
 (run-one.sh, vmtest.sh) source: KVMTEST_QEMU, KVMTEST_QEMU_CPU,
 KVMTEST_QEMU_DEVICES, QEMU_FW (derived there from QEMU, QEMU_CPU,
 QEMU_SEV), QEMU_MEM, BZIMAGE or KOBJ, BASE_CPIO or BUILD, KVMTEST_CMDLINE,
-QEMU_EXTRA, RESULTS, SELFTESTS_OUT, VMJOBS or JOBS, EXTRA_FILES, TESTS,
+QEMU_EXTRA, RESULTS, SELFTESTS_OUT, VMJOBS or JOBS, EXTRA_FILES,
+EXTRA_CPIO (cpio archives appended to a boot's initramfs), TESTS,
 EXPECTATIONS, PATCHES; QEMU_SEV=0 also selects the nosev= expectations.
 
 How one boot is judged, in order (the first that applies decides):
@@ -202,7 +203,7 @@ def qemu_boot(name, binary, timeout, args, workdir, files=()):
                    f"cpio --null -o -H newc --quiet > ../test.cpio", shell=True, check=True)
     base = env("BASE_CPIO") or os.path.join(env("BUILD"), "initramfs", "base.cpio")
     with open(initrd, "wb") as out:
-        for part in (base, os.path.join(workdir, "test.cpio")):
+        for part in (base, os.path.join(workdir, "test.cpio"), *shlex.split(env("EXTRA_CPIO"))):
             with open(part, "rb") as f:
                 shutil.copyfileobj(f, out)
     console, result = os.path.join(workdir, "console"), os.path.join(workdir, "result")

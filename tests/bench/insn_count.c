@@ -11,9 +11,11 @@
  *   nopl 0x4b53XYYY(%rax,%rax,1)     0f 1f 84 00 <disp32>
  * X is 1 (begin) or 2 (end), YYY the interval's id (0..4095).  The counts
  * are those of the vCPU that executes the marker: the benchmark pins itself
- * to one CPU, and its KVM guest runs in its own thread.  Work the kernel
- * defers to other CPUs is not counted; interrupts that land on this vCPU
- * are.
+ * to one CPU, and its KVM guest runs in the same thread (KVM_RUN), so on
+ * the same vCPU.  Work the kernel defers to other CPUs is not counted;
+ * interrupts that land on this vCPU are, and so is its idle loop while the
+ * benchmark sleeps.  An interval whose end runs on another vCPU than its
+ * begin is reported as an error line, "error id=N ...".
  *
  * L2 is told from L1 by the VMRUN that enters it: after a VMRUN the vCPU is
  * in the guest until it next executes code at a kernel address (the
@@ -62,6 +64,7 @@ struct tbinfo {
 
 static struct vcpu vcpus[MAX_VCPUS];
 static uint64_t start[MAX_IDS][C_NR];
+static unsigned int start_vcpu[MAX_IDS];
 static FILE *out;
 static bool profile;
 static GMutex lock;
@@ -126,6 +129,7 @@ static void mark_exec(unsigned int idx, void *udata)
 
 	if (op == MARK_BEGIN) {
 		memcpy(start[id], v->c, sizeof(v->c));
+		start_vcpu[id] = idx;
 		if (profile)
 			v->open = id;
 		return;
@@ -133,6 +137,9 @@ static void mark_exec(unsigned int idx, void *udata)
 	for (i = 0; i < C_NR; i++)
 		d[i] = v->c[i] - start[id][i];
 	g_mutex_lock(&lock);
+	if (start_vcpu[id] != idx)
+		fprintf(out, "error id=%u: begun on vcpu %u, ended on vcpu %u\n",
+			id, start_vcpu[id], idx);
 	fprintf(out, "interval id=%u vcpu=%u kernel=%" PRIu64 " user=%" PRIu64
 		" guest=%" PRIu64 " vmrun=%" PRIu64 " syscall=%" PRIu64 "\n",
 		id, idx, d[C_KERNEL], d[C_USER], d[C_GUEST], d[C_VMRUN], d[C_SYSCALL]);

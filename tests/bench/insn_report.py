@@ -20,6 +20,7 @@ column, secondary, comes from PLAIN_OUT, a boot of the same benchmark
 without either.
 """
 import bisect
+import re
 import collections
 import statistics
 import sys
@@ -34,8 +35,11 @@ MODEL = [
     ("vmrun_cycles", 1350, "VMRUN to #VMEXIT round trip, cycles: LKML, SVM "
      "vmsave/vmload series, Dec 2020 (lkml.iu.edu 2012.2/00527); "
      "performance-anchors.md #14"),
-    ("syscall_ns", 250, "one system call (getpid, Linux 6.6.36, mitigations "
-     "on): clearlinux/distribution #3168, 2024; performance-anchors.md #21"),
+    ("syscall_ns", 250, "one system call: getpid on an Intel i3-7100 (not an "
+     "EPYC), Linux 6.6.36 with its default mitigations, KPTI included, which "
+     "EPYC does not need: clearlinux/distribution #3168, 2024; "
+     "performance-anchors.md #21. An upper bound, and its entry and exit "
+     "instructions are in the counts too: the ratios are also given without it"),
     ("psp_cmd_ns", 226000, "one PSP command through the driver "
      "(SEV_ISSUE_CMD PLATFORM_STATUS, 0.226 ms): enarx-keepldr PR #246, 2020; "
      "performance-anchors.md #2"),
@@ -65,6 +69,8 @@ def read(bench_out, counts, plain_out=None):
         if l.startswith("interval "):
             d = kv(l)
             plug[d["id"]].append(d)
+        elif l.startswith("error "):
+            sys.exit(f"insn_report: the plugin reports: {l.strip()}")
         elif l.startswith("profile "):
             d = kv(l)
             prof[d["id"]][int(d["addr"], 16)] += int(d["insns"])
@@ -143,6 +149,30 @@ def profile(prof, ids, names, syms, per, top=12):
             print(f"    {n / per[0][i]:10.1f} {100 * n / total:5.1f}%  {s}")
 
 
+# The idle task's own loop: what the measured vCPU executes while the
+# benchmark sleeps (for a PSP command), not work done for the operation.
+# The switch into and out of it (__schedule, the context switch) stays in.
+IDLE = re.compile(r"^(do_idle|cpu_startup_entry|schedule_idle|cpuidle_\w+|default_idle\w*|"
+                  r"arch_cpu_idle\w*|cpu_idle_poll\w*|amd_e400_idle|poll_idle|"
+                  r"tick_nohz_idle_\w+|tick_nohz_irq_exit|ct_idle_\w+|rcu_idle_\w+|"
+                  r"\w+_idle_(enter|exit)|mwait_idle\w*|acpi_idle\w*|"
+                  r"current_clr_polling\w*|__current_set_polling|"
+                  r"flush_smp_call_function_queue)( \[\w+\])?$")
+
+
+def idle_insns(prof, i, syms):
+    """Instructions of interval id @i in the idle loop's functions."""
+    if not syms:
+        return float("nan")
+    addrs = [a for a, _ in syms]
+    n = 0
+    for a, c in prof.get(i, {}).items():
+        k = bisect.bisect_right(addrs, a) - 1
+        if k >= 0 and IDLE.match(syms[k][1]):
+            n += c
+    return n
+
+
 def map_gpa(rows, prof, syms):
     by = collections.defaultdict(list)
     for r in rows:
@@ -194,8 +224,11 @@ def map_gpa(rows, prof, syms):
         mx = model_ns(xu, statistics.mean(x["vmrun"]), statistics.mean(x["syscall"]))
         md = model_ns(statistics.mean(d["kernel"]) + statistics.mean(d["user"]),
                       statistics.mean(d["vmrun"]), statistics.mean(d["syscall"]))
+        mk0 = model_ns(ku, statistics.mean(k["vmrun"]), 0)
+        mx0 = model_ns(xu, statistics.mean(x["vmrun"]), 0)
         print(f"  modelled on an EPYC host: kernel {mk:.0f} ns, exit {mx:.0f} ns, "
-              f"kernel+dirty {md:.0f} ns per hypercall; exit/kernel {mx / mk:.2f}x")
+              f"kernel+dirty {md:.0f} ns per hypercall; exit/kernel {mx / mk:.2f}x "
+              f"({mx0 / mk0:.2f}x without the syscall constant)")
         worst = max(spread(res[(table, mode)][c])[1] for mode in modes
                     for c in ("kernel", "total"))
         print(f"  the instruction counts of the {len(runs)} runs agree to within {worst:.2f}%"
@@ -236,10 +269,22 @@ def export(rows, prof, syms):
               f" {statistics.mean(f['wall']):9.2f}")
     print("  (platform-status: per command, SEV_ISSUE_CMD PLATFORM_STATUS through "
           "/dev/sev: the driver's cost of one PSP command with no data)")
+    # Interval ids: the path's index (sev_export_bench.c).
+    paths = ("export-single", "export-batched", "import-single", "import-batched",
+             "platform-status")
+    idle = {}
+    for i, path in enumerate(paths):
+        n = sum(int(r["pages"]) for r in by[path])
+        idle[path] = idle_insns(prof, str(i), syms) / n if n else float("nan")
+    print("  of the kernel instructions, in the idle loop of the measured vCPU while the "
+          "task sleeps for the PSP (do_idle, cpuidle, tick_nohz_idle_*; from the profile): " +
+          ", ".join(f"{p} {idle[p]:.0f}" for p in paths))
     for what in ("export", "import"):
         s, b = res[f"{what}-single"], res[f"{what}-batched"]
         sk, bk = statistics.mean(s["kernel"]), statistics.mean(b["kernel"])
-        print(f"  {what}: ratio single/batched: kernel instructions {sk / bk:.2f}x "
+        si, bi = sk - idle[f"{what}-single"], bk - idle[f"{what}-batched"]
+        print(f"  {what}: ratio single/batched: kernel instructions {sk / bk:.2f}x, "
+              f"{si / bi:.2f}x without the idle loop ({si:.0f} and {bi:.0f} per page) "
               f"(goal: at least 5x), ioctls {statistics.mean(s['ioctls']) / statistics.mean(b['ioctls']):.0f}x "
               f"(goal: at least 512x), PSP commands per page {statistics.mean(s['psp']):.3f} and "
               f"{statistics.mean(b['psp']):.3f}; wall time* "

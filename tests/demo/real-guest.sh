@@ -1,0 +1,70 @@
+#!/bin/sh
+# In the kernel under test (L1): boot a real guest with a real VMM under
+# KVM and report how far it got and when.  The VMM, OVMF, the guest kernel
+# and the guest's initramfs come from scripts/vmm-cpio.sh (/usr/bin, /vmm).
+#   real-guest.sh plain|sev [PASSES] [TIMEOUT]
+# The guest's workload (tests/demo/l2-workload.c) writes and checks a
+# memory pattern PASSES times and powers the guest off.  Prints OVMF's and
+# the guest's console with the seconds since QEMU started, then one line
+#   real-guest: MODE: ovmf-to-kernel S s, kernel-to-init S s, done S s
+# Exits 0 when the workload reported every pass ok, 1 otherwise.
+mode=${1:-plain}
+passes=${2:-2}
+limit=${3:-1500}
+here=$(pwd)
+export PATH=/usr/bin:$PATH
+cd /tmp || exit 1
+cp /vmm/OVMF_VARS.fd vars.fd
+: > con.log
+: > ovmf.log
+set -- -machine q35,accel=kvm -cpu host -smp 1 -m 512 -nodefaults -nographic \
+	-monitor none -no-reboot \
+	-drive if=pflash,format=raw,unit=0,file=/vmm/OVMF_CODE.fd,readonly=on \
+	-drive if=pflash,format=raw,unit=1,file=vars.fd \
+	-debugcon file:ovmf.log -global isa-debugcon.iobase=0x402 \
+	-serial file:con.log \
+	-kernel /vmm/vmlinuz -initrd /vmm/l2.cpio \
+	-append "console=ttyS0 earlyprintk=ttyS0 loglevel=6 l2-workload.passes=$passes"
+if [ "$mode" = sev ]; then
+	# The C-bit and the reduction from CPUID 0x8000001F EBX, as QEMU checks them.
+	ebx=$("$here/sev_host_info" | sed -n 's/^cpuid 0x8000001f: .* ebx=\(0x[0-9a-f]*\) .*$/\1/p')
+	[ -n "$ebx" ] || { echo "real-guest: no CPUID 0x8000001F"; exit 1; }
+	cbit=$((ebx & 63)) red=$(((ebx >> 6) & 63))
+	set -- "$@" -machine confidential-guest-support=sev0 \
+		-object sev-guest,id=sev0,cbitpos=$cbit,reduced-phys-bits=$red,policy=0x1
+fi
+echo "real-guest: $mode: $(qemu-system-x86_64 --version | head -n1), guest kernel $(cat /vmm/vmlinuz.release)"
+start=$(date +%s)
+qemu-system-x86_64 "$@" > qemu.out 2>&1 &
+pid=$!
+t_kernel= t_init= t_done= last=0 shown=0
+while kill -0 $pid 2>/dev/null; do
+	now=$(( $(date +%s) - start ))
+	[ -z "$t_kernel" ] && grep -q 'Linux version' con.log && t_kernel=$now
+	[ -z "$t_init" ] && grep -q '^l2-workload: started' con.log && t_init=$now
+	[ -z "$t_done" ] && grep -q '^l2-workload: done' con.log && t_done=$now
+	n=$(wc -l < con.log)
+	if [ "$n" -gt "$shown" ]; then
+		sed -n "$((shown + 1)),${n}p" con.log | sed "s/^/[$now s] /"
+		shown=$n
+	fi
+	if [ $((now - last)) -ge 60 ]; then
+		echo "[$now s] OVMF debug port: $(wc -c < ovmf.log) bytes; last: $(tail -n1 ovmf.log | tr -d '\r' | cut -c1-100)"
+		last=$now
+	fi
+	if [ "$now" -ge "$limit" ]; then
+		echo "[$now s] real-guest: giving up after $limit s"
+		kill $pid
+		break
+	fi
+	sleep 1
+done
+wait $pid
+rc=$?
+sed -n "$((shown + 1)),\$p" con.log
+echo "real-guest: QEMU exited with $rc; its output:"
+tail -n 20 qemu.out
+echo "real-guest: OVMF debug port, last lines:"
+tail -n 15 ovmf.log | tr -d '\r'
+echo "real-guest: $mode: ovmf-to-kernel ${t_kernel:--} s, kernel-to-init $([ -n "$t_init" ] && echo $((t_init - t_kernel)) || echo -) s, done ${t_done:--} s"
+grep -q '^l2-workload: done' con.log && ! grep -q MISMATCH con.log
