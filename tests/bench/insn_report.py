@@ -191,13 +191,19 @@ def map_gpa(rows, prof, syms):
         for mode in modes:
             f = collections.defaultdict(list)
             for run in runs:
-                (r,), (e,) = by[(table, mode, run)], by[("empty", mode, run)]
-                ops = int(r["ops"])
+                # A run may have several intervals of a table (the boot
+                # table's): add them up, less the empty table's fixed cost
+                # once per interval.
+                rs, (e,) = by[(table, mode, run)], by[("empty", mode, run)]
+                n = len(rs)
+                r = {k: sum(x[k] for x in rs) for k in ("kernel", "user", "guest", "vmrun",
+                                                        "syscall", "wall_ns")}
+                ops = sum(int(x["ops"]) for x in rs)
                 for k in ("kernel", "user", "guest", "vmrun", "syscall"):
-                    f[k].append((r[k] - e[k]) / ops)
-                f["uexit"].append((int(r["user_exits"]) - int(e["user_exits"])) / ops)
-                f["wall"].append((r["wall_ns"] - e["wall_ns"]) / ops / 1000)
-                f["total"].append((r["kernel"] + r["user"] - e["kernel"] - e["user"]) / ops)
+                    f[k].append((r[k] - n * e[k]) / ops)
+                f["uexit"].append(sum(int(x["user_exits"]) - int(e["user_exits"]) for x in rs) / ops)
+                f["wall"].append((r["wall_ns"] - n * e["wall_ns"]) / ops / 1000)
+                f["total"].append((r["kernel"] + r["user"] - n * e["kernel"] - n * e["user"]) / ops)
             res[(table, mode)] = f
             print(f"  {mode:14} {fmt(f['kernel'])} {num(statistics.mean(f['user']))} {num(statistics.mean(f['guest']))}"
                   f" {statistics.mean(f['vmrun']):9.2f} {statistics.mean(f['uexit']):10.2f}"

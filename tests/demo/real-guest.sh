@@ -17,8 +17,10 @@ cd /tmp || exit 1
 cp /vmm/OVMF_VARS.fd vars.fd
 : > con.log
 : > ovmf.log
+rm -f mon.in mon.out
+mkfifo mon.in mon.out
 set -- -machine q35,accel=kvm -cpu host -smp 1 -m 512 -nodefaults -nographic \
-	-monitor none -no-reboot \
+	-chardev pipe,id=mon0,path=mon -mon chardev=mon0,mode=readline -no-reboot \
 	-drive if=pflash,format=raw,unit=0,file=/vmm/OVMF_CODE.fd,readonly=on \
 	-drive if=pflash,format=raw,unit=1,file=vars.fd \
 	-debugcon file:ovmf.log -global isa-debugcon.iobase=0x402 \
@@ -37,6 +39,24 @@ echo "real-guest: $mode: $(qemu-system-x86_64 --version | head -n1), guest kerne
 start=$(date +%s)
 qemu-system-x86_64 "$@" > qemu.out 2>&1 &
 pid=$!
+cat mon.out > mon.log &
+exec 3> mon.in
+# KVM's statistics of the VM (debugfs), and where the guest is (the monitor).
+stats() {
+	d=$(ls -d /sys/kernel/debug/kvm/*-* 2>/dev/null | head -n1)
+	[ -n "$d" ] || return
+	out=
+	for f in "$d"/*; do
+		[ -f "$f" ] || continue
+		v=$(cat "$f" 2>/dev/null) || continue
+		case $v in ''|0|*[!0-9]*) continue ;; esac
+		out="$out ${f##*/}=$v"
+	done
+	echo "info registers" >&3
+	sleep 1
+	rip=$(grep -o 'RIP=[0-9a-f]*' mon.log | tail -n1)
+	echo "kvm:$out $rip"
+}
 t_kernel= t_init= t_done= last=0 shown=0
 while kill -0 $pid 2>/dev/null; do
 	now=$(( $(date +%s) - start ))
@@ -50,6 +70,7 @@ while kill -0 $pid 2>/dev/null; do
 	fi
 	if [ $((now - last)) -ge 60 ]; then
 		echo "[$now s] OVMF debug port: $(wc -c < ovmf.log) bytes; last: $(tail -n1 ovmf.log | tr -d '\r' | cut -c1-100)"
+		echo "[$now s] $(stats)"
 		last=$now
 	fi
 	if [ "$now" -ge "$limit" ]; then
@@ -61,6 +82,7 @@ while kill -0 $pid 2>/dev/null; do
 done
 wait $pid
 rc=$?
+exec 3>&-
 sed -n "$((shown + 1)),\$p" con.log
 echo "real-guest: QEMU exited with $rc; its output:"
 tail -n 20 qemu.out
