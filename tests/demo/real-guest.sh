@@ -57,6 +57,21 @@ stats() {
 	rip=$(grep -o 'RIP=[0-9a-f]*' mon.log | tail -n1)
 	echo "kvm:$out $rip"
 }
+# A second of KVM's trace events: which exits, which emulated instructions.
+trace_snapshot() {
+	T=/sys/kernel/tracing
+	[ -d $T/events/kvm ] || mount -t tracefs nodev $T 2>/dev/null
+	[ -d $T/events/kvm ] || return
+	echo > $T/trace
+	for e in kvm_exit kvm_emulate_insn kvm_inj_exception kvm_inj_virq kvm_nested_vmexit; do
+		[ -f $T/events/kvm/$e/enable ] && echo 1 > $T/events/kvm/$e/enable
+	done
+	sleep 1
+	for e in kvm_exit kvm_emulate_insn kvm_inj_exception kvm_inj_virq kvm_nested_vmexit; do
+		[ -f $T/events/kvm/$e/enable ] && echo 0 > $T/events/kvm/$e/enable
+	done
+	grep -v '^#' $T/trace | head -n 30 | sed 's/^ *//' | cut -c1-220
+}
 t_kernel= t_init= t_done= last=0 shown=0
 while kill -0 $pid 2>/dev/null; do
 	now=$(( $(date +%s) - start ))
@@ -71,6 +86,8 @@ while kill -0 $pid 2>/dev/null; do
 	if [ $((now - last)) -ge 60 ]; then
 		echo "[$now s] OVMF debug port: $(wc -c < ovmf.log) bytes; last: $(tail -n1 ovmf.log | tr -d '\r' | cut -c1-100)"
 		echo "[$now s] $(stats)"
+		[ "$now" -ge 90 ] && [ -z "$t_kernel" ] && [ -z "${traced:-}" ] &&
+			{ traced=1; echo "[$now s] trace:"; trace_snapshot; }
 		last=$now
 	fi
 	if [ "$now" -ge "$limit" ]; then
