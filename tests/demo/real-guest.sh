@@ -2,7 +2,7 @@
 # In the kernel under test (L1): boot a real guest with a real VMM under
 # KVM and report how far it got and when.  The VMM, OVMF, the guest kernel
 # and the guest's initramfs come from scripts/vmm-cpio.sh (/usr/bin, /vmm).
-#   real-guest.sh plain|sev [PASSES] [TIMEOUT]
+#   real-guest.sh plain|sev [PASSES] [TIMEOUT] [trace]
 # The guest's workload (tests/demo/l2-workload.c) writes and checks a
 # memory pattern PASSES times and powers the guest off.  Prints OVMF's and
 # the guest's console with the seconds since QEMU started, then one line
@@ -11,6 +11,7 @@
 mode=${1:-plain}
 passes=${2:-2}
 limit=${3:-1500}
+trace=${4:-}
 here=$(pwd)
 export PATH=/usr/bin:$PATH
 cd /tmp || exit 1
@@ -36,6 +37,20 @@ if [ "$mode" = sev ]; then
 		-object sev-guest,id=sev0,cbitpos=$cbit,reduced-phys-bits=$red,policy=0x1
 fi
 echo "real-guest: $mode: $(qemu-system-x86_64 --version | head -n1), guest kernel $(cat /vmm/vmlinuz.release)"
+# With a fourth argument "trace": record KVM's exits, injected exceptions
+# and port I/O from the start (the oldest kept when the buffer fills), and
+# print what led to the first exception KVM reflected into the guest.
+T=/sys/kernel/tracing
+if [ "$trace" = trace ]; then
+	traced=1	# no snapshot: it would clear this trace
+	[ -d $T/events/kvm ] || mount -t tracefs nodev $T 2>/dev/null
+	echo 0 > $T/options/overwrite
+	echo 65536 > $T/buffer_size_kb
+	echo > $T/trace
+	for e in kvm_exit kvm_inj_exception kvm_pio kvm_emulate_insn; do
+		echo 1 > $T/events/kvm/$e/enable
+	done
+fi
 start=$(date +%s)
 qemu-system-x86_64 "$@" > qemu.out 2>&1 &
 pid=$!
@@ -100,6 +115,17 @@ done
 wait $pid
 rc=$?
 exec 3>&-
+if [ "$trace" = trace ]; then
+	echo 0 > $T/tracing_on
+	grep -v '^#' $T/trace > trace.txt
+	echo "real-guest: trace: $(wc -l < trace.txt) events; exit reasons:"
+	sed -n 's/.*kvm_exit: vcpu [0-9]* reason \([a-z_0-9]*\) .*/\1/p' trace.txt | sort | uniq -c | sort -rn | head
+	n=$(grep -n 'kvm_inj_exception\|intr_info 0x8000030[0-9a-f]' trace.txt | head -n1 | cut -d: -f1)
+	if [ -n "$n" ]; then
+		echo "real-guest: trace: the 40 events before the first exception reflected, and 10 after:"
+		sed -n "$((n > 40 ? n - 40 : 1)),$((n + 10))p" trace.txt | sed 's/^ *//' | cut -c1-220
+	fi
+fi
 sed -n "$((shown + 1)),\$p" con.log
 echo "real-guest: QEMU exited with $rc; its output:"
 tail -n 20 qemu.out
