@@ -118,12 +118,13 @@ exec 3>&-
 if [ "$trace" = trace ]; then
 	echo 0 > $T/tracing_on
 	grep -v '^#' $T/trace > trace.txt
-	echo "real-guest: trace: $(wc -l < trace.txt) events; exit reasons:"
-	sed -n 's/.*kvm_exit: vcpu [0-9]* reason \([a-z_0-9]*\) .*/\1/p' trace.txt | sort | uniq -c | sort -rn | head
-	n=$(grep -n 'kvm_inj_exception\|intr_info 0x8000030[0-9a-f]' trace.txt | head -n1 | cut -d: -f1)
+	echo "real-guest: trace: $(wc -l < trace.txt) events"
+	# OVMF never runs at 0x1000-0xefff (its reset vector is at 0xfff0): the
+	# first exit there is where the guest went astray.
+	n=$(grep -n 'kvm_exit: .* rip 0x[1-9a-e][0-9a-f][0-9a-f][0-9a-f] ' trace.txt | head -n1 | cut -d: -f1)
 	if [ -n "$n" ]; then
-		echo "real-guest: trace: the 40 events before the first exception reflected, and 10 after:"
-		sed -n "$((n > 40 ? n - 40 : 1)),$((n + 10))p" trace.txt | sed 's/^ *//' | cut -c1-220
+		echo "real-guest: trace: the 60 events before the first exit at 0x1000-0xefff, and 5 after:"
+		sed -n "$((n > 60 ? n - 60 : 1)),$((n + 5))p" trace.txt | sed 's/^ *//' | cut -c1-220
 	fi
 fi
 sed -n "$((shown + 1)),\$p" con.log
