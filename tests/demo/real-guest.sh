@@ -45,9 +45,9 @@ if [ "$trace" = trace ]; then
 	traced=1	# no snapshot: it would clear this trace
 	[ -d $T/events/kvm ] || mount -t tracefs nodev $T 2>/dev/null
 	echo 0 > $T/options/overwrite
-	echo 65536 > $T/buffer_size_kb
+	echo 131072 > $T/buffer_size_kb
 	echo > $T/trace
-	for e in kvm_exit kvm_inj_exception kvm_pio kvm_emulate_insn; do
+	for e in kvm_exit kvm_entry kvm_inj_virq kvm_inj_exception kvm_pio kvm_emulate_insn; do
 		echo 1 > $T/events/kvm/$e/enable
 	done
 fi
