@@ -72,6 +72,10 @@ sev_certs() {	# sev_certs DIR
 	"$PROGS/sev_amd_ca" "$TOP/tests/psp/emulated-amd" "$SEV_CHIP_SECRET" "$1"
 }
 
+pack_cpio() {	# pack_cpio DIR > ARCHIVE: DIR as a newc initramfs, sorted
+	(cd "$1" && find . -print0 | sort -z | cpio --null -o -H newc --quiet)
+}
+
 kmake() {
 	make -C "$KTREE" O="$KOBJ" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
 }

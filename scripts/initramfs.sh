@@ -16,5 +16,5 @@ done
 cp -a "$BUILD/modroot/lib/modules" "$root/lib/"
 install -m 0755 "$TOP/scripts/guest-init.sh" "$root/init"
 sev_certs "$root/sev-certs"
-(cd "$root" && find . -print0 | sort -z | cpio --null -o -H newc --quiet) > "$BUILD/initramfs/base.cpio"
+pack_cpio "$root" > "$BUILD/initramfs/base.cpio"
 say "initramfs: $(du -h "$BUILD/initramfs/base.cpio" | cut -f1)"

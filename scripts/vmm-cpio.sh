@@ -3,7 +3,7 @@
 # under test (L1), appended by the runner (EXTRA_CPIO) to a boot's
 # initramfs:
 #   /usr/bin/qemu-system-x86_64 (VMM_QEMU; Debian's by default) with every
-#     library ldd names, and its firmware directory's ROMs;
+#     library ldd names, and the few ROMs it loads by default;
 #   /vmm/OVMF_CODE.fd, /vmm/OVMF_VARS.fd: Debian's ovmf package, as shipped;
 #   /vmm/vmlinuz: a guest kernel we did not build, Debian's
 #     linux-image-amd64 (downloaded with apt-get download, unpacked);
@@ -62,8 +62,8 @@ rm -rf "$tmp"
 programs l2-workload
 l2=$(mktemp -d)
 install -m 0755 "$PROGS/l2-workload" "$l2/init"
-(cd "$l2" && find . -print0 | sort -z | cpio --null -o -H newc --quiet) > "$root/vmm/l2.cpio"
+pack_cpio "$l2" > "$root/vmm/l2.cpio"
 rm -rf "$l2"
 
-(cd "$root" && find . -print0 | sort -z | cpio --null -o -H newc --quiet) > "$out"
+pack_cpio "$root" > "$out"
 say "vmm.cpio: $(du -h "$out" | cut -f1): $("$VMM_QEMU" --version | head -n1), OVMF $(dpkg-query -W -f='${Version}' ovmf), guest kernel $(cat "$root/vmm/vmlinuz.release")"
