@@ -20,14 +20,18 @@ cp /vmm/OVMF_VARS.fd vars.fd
 : > ovmf.log
 rm -f mon.in mon.out
 mkfifo mon.in mon.out
-set -- -machine q35,accel=kvm -cpu host -smp 1 -m 512 -nodefaults -nographic \
+# host-phys-bits-limit=40: with the 48 address bits of an EPYC host, Debian's
+# OVMF builds its identity map over PEI's stack and jumps to 0
+# (docs/real-guest.md, "Where it stands").  nokaslr: the guest kernel runs
+# at the addresses of its vmlinux, so that a stuck RIP can be read.
+set -- -machine q35,accel=kvm -cpu host,host-phys-bits-limit=40 -smp 1 -m 512 -nodefaults -nographic \
 	-chardev pipe,id=mon0,path=mon -mon chardev=mon0,mode=readline -no-reboot \
 	-drive if=pflash,format=raw,unit=0,file=/vmm/OVMF_CODE.fd,readonly=on \
 	-drive if=pflash,format=raw,unit=1,file=vars.fd \
 	-debugcon file:ovmf.log -global isa-debugcon.iobase=0x402 \
 	-serial file:con.log \
 	-kernel /vmm/vmlinuz -initrd /vmm/l2.cpio \
-	-append "console=ttyS0 earlyprintk=ttyS0 loglevel=6 l2-workload.passes=$passes"
+	-append "console=ttyS0 earlyprintk=ttyS0 loglevel=6 nokaslr l2-workload.passes=$passes"
 if [ "$mode" = sev ]; then
 	# The C-bit and the reduction from CPUID 0x8000001F EBX, as QEMU checks them.
 	ebx=$("$here/sev_host_info" | sed -n 's/^cpuid 0x8000001f: .* ebx=\(0x[0-9a-f]*\) .*$/\1/p')
@@ -114,6 +118,11 @@ while kill -0 $pid 2>/dev/null; do
 done
 wait $pid
 rc=$?
+# What the guest printed after the last poll, before it powered off.
+now=$(( $(date +%s) - start ))
+[ -z "$t_kernel" ] && grep -q 'Linux version' con.log && t_kernel=$now
+[ -z "$t_init" ] && grep -q '^l2-workload: started' con.log && t_init=$now
+[ -z "$t_done" ] && grep -q '^l2-workload: done' con.log && t_done=$now
 exec 3>&-
 if [ "$trace" = trace ]; then
 	echo 0 > $T/tracing_on

@@ -14,7 +14,11 @@
  *   DecodeAssists EXITINFO1 of MOV CR3 and INVLPG and the instruction bytes
  *   of a #NPF; XSETBV intercepted; a soft interrupt
  *   injected with next_rip returns to next_rip; TLB_CONTROL 3 (FlushByASID);
- * - MOV to CR8 with V_INTR_MASKING and a virtual interrupt pending.
+ * - MOV to CR8 with V_INTR_MASKING and a virtual interrupt pending;
+ * - an external interrupt injected by VMRUN reaches its handler once,
+ *   however long the handler runs with IF clear;
+ * - the CR0 selective write intercept of a MOV to CR0 carries the
+ *   DecodeAssists EXITINFO1 (CR_VALID and the GPR), and that of LMSW not.
  *
  * Without sev=on it checks that the leaf and the MSRs read zero and runs
  * the NRIP and DecodeAssists part only.  Prints TAP on COM1 and exits
@@ -139,7 +143,9 @@ static void wrmsr(u32 msr, u64 v)
 #define VMCB_G_PAT		(VMCB_SAVE + 0x268)
 
 #define EXIT_EXCP_BP	0x043
+#define EXIT_INTR	0x060
 #define EXIT_READ_CR3	0x003
+#define EXIT_CR0_SEL	0x065
 #define EXIT_CPUID	0x072
 #define EXIT_HLT	0x078
 #define EXIT_INVLPG	0x079
@@ -170,8 +176,9 @@ extern u64 gdt[];
 extern u8 l2_entry[], l2_rdmsr[], l2_vmmcall[], l2_invlpg[], l2_after_vmmcall[], l2_after_cpuid[], l2_after_cr3[],
 	l2_after_invlpg[], l2_int3[], l2_after_int3[], l2_softint[],
 	l2_xsetbv[], l2_hlt[], l2_npf[],
-	l2_softint_handler[], l2_cr8[], l2_cr8_vmmcall[];
-extern volatile u64 l2_marker, l2_sev_status;
+	l2_softint_handler[], l2_cr8[], l2_cr8_vmmcall[],
+	l2_irq_wait[], l2_irq_handler[], l2_cr0_sel[], l2_lmsw[];
+extern volatile u64 l2_marker, l2_sev_status, l2_irq_count;
 
 #define W64(off)	(*(volatile u64 *)(vmcb + (off)))
 #define W32(off)	(*(volatile u32 *)(vmcb + (off)))
@@ -188,6 +195,8 @@ asm(".pushsection .text\n"
     ".globl l2_xsetbv, l2_hlt, l2_npf\n"
     ".globl l2_softint_handler, l2_marker, l2_sev_status\n"
     ".globl l2_cr8, l2_cr8_vmmcall\n"
+    ".globl l2_irq_wait, l2_irq_handler, l2_irq_count\n"
+    ".globl l2_cr0_sel, l2_lmsw\n"
     "l2_entry:\n"
     "	mov $0xc0010131, %ecx\n"
     "l2_rdmsr:\n"
@@ -233,11 +242,41 @@ asm(".pushsection .text\n"
     "l2_cr8_vmmcall:\n"
     "	vmmcall\n"
     "3:	jmp 3b\n"
+    "l2_irq_wait:\n"
+    "	jmp l2_irq_wait\n"
+    /* Count the entries, then spin about 2^30 TSC ticks with IF clear. */
+    "l2_irq_handler:\n"
+    "	incq l2_irq_count(%rip)\n"
+    "	rdtsc\n"
+    "	shl $32, %rdx\n"
+    "	or %rdx, %rax\n"
+    "	mov %rax, %rcx\n"
+    "4:	rdtsc\n"
+    "	shl $32, %rdx\n"
+    "	or %rdx, %rax\n"
+    "	sub %rcx, %rax\n"
+    "	cmp $0x40000000, %rax\n"
+    "	jb 4b\n"
+    "	mov l2_irq_count(%rip), %rax\n"
+    "	vmmcall\n"
+    "5:	jmp 5b\n"
+    /* CR0 with CD (bit 30) flipped, through RBX: GPR 3. */
+    "l2_cr0_sel:\n"
+    "	mov %cr0, %rbx\n"
+    "	btc $30, %rbx\n"
+    "	mov %rbx, %cr0\n"
+    "	vmmcall\n"
+    /* LMSW clearing PE is ignored; setting EM (bit 2) is a selective write. */
+    "l2_lmsw:\n"
+    "	mov $0x5, %eax\n"
+    "	lmsw %ax\n"
+    "	vmmcall\n"
     ".popsection\n"
     ".pushsection .data\n"
     ".align 4096\n"
     "l2_marker: .quad 0\n"
     "l2_sev_status: .quad 0xdead\n"
+    "l2_irq_count: .quad 0\n"
     ".popsection\n");
 
 static void vmrun(void)
@@ -407,6 +446,65 @@ static void run_cr8_vintr(void)
 		 1U << 8);
 }
 
+/*
+ * An external interrupt injected through EVENTINJ into a guest with IF set
+ * is delivered once (AMD APM vol. 2, event injection).  Its handler runs
+ * with IF clear for long enough that the emulator's CPU loop sees exit
+ * requests (device interrupts raised by its main loop, such as the PIT the
+ * firmware left running) meanwhile; QEMU left the vector in
+ * exception_index after delivering it and delivered it again at the first
+ * of them, inside the handler.  INTR is intercepted, so that a physical
+ * interrupt taken in the guest ends the run instead.
+ */
+static void run_injected_intr(void)
+{
+	u64 h = (u64)(uintptr_t)l2_irq_handler;
+
+	setup_vmcb(0, 1, 0);
+	/* IDT vector 0x20: 64-bit interrupt gate (IF cleared on entry). */
+	g_idt[2 * 0x20] = (h & 0xffff) | (0x08ULL << 16) |
+			  (0x8eULL << 40) | ((h >> 16) & 0xffff) << 48;
+	g_idt[2 * 0x20 + 1] = h >> 32;
+	W64(VMCB_INTERCEPT) |= ICPT(EXIT_INTR);
+	W64(VMCB_RFLAGS) = 0x202;
+	W64(VMCB_RIP) = (u64)(uintptr_t)l2_irq_wait;
+	W32(VMCB_EVENT_INJ) = 0x20 | (1U << 31);	/* type 0: INTR */
+	l2_irq_count = 0;
+	vmrun();
+	CHECK_EQ("injected external interrupt: VMMCALL from its handler",
+		 W64(VMCB_EXIT_CODE), EXIT_VMMCALL);
+	CHECK_EQ("  the handler was entered once", l2_irq_count, 1);
+	CHECK_EQ("  EVENTINJ consumed", W32(VMCB_EVENT_INJ) >> 31, 0);
+}
+
+/*
+ * With the CR0 selective write intercept (exit 0x65) and no CR0 write
+ * intercept, a MOV to CR0 that changes a bit other than TS and MP exits
+ * with the EXITINFO1 of the MOV CR intercepts: bit 63 set and the GPR in
+ * bits 3:0 (AMD APM vol. 2, decode assists), LMSW with bit 63 clear.  KVM
+ * reads the GPR from there (cr_interception()) and cannot decode an SEV
+ * guest's instruction instead: without it, it injects #UD, as it did
+ * into OVMF under SEV.
+ */
+static void run_cr0_selective_write(void)
+{
+	setup_vmcb(0, 1, 0);
+	W64(VMCB_INTERCEPT) |= ICPT(EXIT_CR0_SEL);
+	W64(VMCB_RIP) = (u64)(uintptr_t)l2_cr0_sel;
+	vmrun();
+	CHECK_EQ("MOV to CR0 flipping CD: CR0 selective write exit",
+		 W64(VMCB_EXIT_CODE), EXIT_CR0_SEL);
+	CHECK_EQ("  EXITINFO1 = CR_VALID | rbx (DecodeAssists)",
+		 W64(VMCB_EXIT_INFO1), (1ULL << 63) | 3);
+	CHECK_EQ("  rip at the MOV", W64(VMCB_RIP),
+		 (u64)(uintptr_t)l2_cr0_sel + 8);
+	W64(VMCB_RIP) = (u64)(uintptr_t)l2_lmsw;
+	vmrun();
+	CHECK_EQ("LMSW setting EM: CR0 selective write exit",
+		 W64(VMCB_EXIT_CODE), EXIT_CR0_SEL);
+	CHECK_EQ("  EXITINFO1 = 0 (not a MOV CR)", W64(VMCB_EXIT_INFO1), 0);
+}
+
 int main(void)
 {
 	u32 a, b, c, d, svm_edx;
@@ -453,6 +551,10 @@ int main(void)
 
 	puts_("# CR8 write with a virtual interrupt pending\n");
 	run_cr8_vintr();
+	puts_("# an external interrupt injected by VMRUN\n");
+	run_injected_intr();
+	puts_("# CR0 selective write intercept\n");
+	run_cr0_selective_write();
 
 	if (sev) {
 		cbit = 1ULL << CBIT_EXPECTED;
