@@ -13,7 +13,13 @@
  * moved with a stale or garbled content is caught on the next pass.  The
  * buffer is ordinary memory: private in an SEV guest.
  * Runs until powered off; with "l2-workload.passes=N" on the kernel
- * command line, powers the guest off after N passes.
+ * command line, powers the guest off after N passes.  First it prints the
+ * kernel's "Memory Encryption Features active" line, if any, as
+ *
+ *   l2-workload: kernel: Memory Encryption Features active: AMD SEV
+ *
+ * which tells an SEV guest that really runs encrypted from one that only
+ * was launched as such.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -56,6 +62,30 @@ static unsigned long cmdline_passes(void)
 	return p ? strtoul(p + strlen("l2-workload.passes="), NULL, 10) : 0;
 }
 
+/* The kernel log's memory encryption line (pr_info: not on the console). */
+static void print_mem_encrypt(void)
+{
+	static const char key[] = "Memory Encryption Features active";
+	char rec[1024], *p, *e;
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0) {
+		rec[n] = 0;
+		p = strstr(rec, key);
+		if (!p)
+			continue;
+		e = strchr(p, '\n');
+		if (e)
+			*e = 0;
+		printf("l2-workload: kernel: %s\n", p);
+		break;
+	}
+	close(fd);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -84,6 +114,7 @@ int main(void)
 		dup2(fd, 2);
 	}
 	passes = cmdline_passes();
+	print_mem_encrypt();
 	buf = malloc(words * 8);
 	if (!buf) {
 		printf("l2-workload: no memory for %d MiB\n", BUF_MIB);

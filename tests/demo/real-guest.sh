@@ -7,7 +7,8 @@
 # memory pattern PASSES times and powers the guest off.  Prints OVMF's and
 # the guest's console with the seconds since QEMU started, then one line
 #   real-guest: MODE: ovmf-to-kernel S s, kernel-to-init S s, done S s
-# Exits 0 when the workload reported every pass ok, 1 otherwise.
+# Exits 0 when the workload reported every pass ok (and, for sev, that the
+# guest kernel runs with AMD SEV active), 1 otherwise.
 mode=${1:-plain}
 passes=${2:-2}
 limit=${3:-1500}
@@ -142,4 +143,10 @@ tail -n 20 qemu.out
 echo "real-guest: OVMF debug port, last lines:"
 tail -n 15 ovmf.log | tr -d '\r'
 echo "real-guest: $mode: ovmf-to-kernel ${t_kernel:--} s, kernel-to-init $([ -n "$t_init" ] && echo $((t_init - t_kernel)) || echo -) s, done ${t_done:--} s"
-grep -q '^l2-workload: done' con.log && ! grep -q MISMATCH con.log
+# An SEV guest must also say that it runs encrypted (l2-workload.c).
+sev_ok=1
+if [ "$mode" = sev ] && ! grep -q '^l2-workload: kernel: Memory Encryption Features active: AMD SEV' con.log; then
+	echo "real-guest: sev: the guest kernel did not report AMD SEV active"
+	sev_ok=0
+fi
+grep -q '^l2-workload: done' con.log && ! grep -q MISMATCH con.log && [ $sev_ok = 1 ]
