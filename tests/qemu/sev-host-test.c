@@ -41,6 +41,14 @@ static inline void outb(u16 port, u8 v)
 	asm volatile("outb %0, %1" : : "a"(v), "Nd"(port));
 }
 
+static inline u8 inb(u16 port)
+{
+	u8 v;
+
+	asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
 static void putc_(char c)
 {
 	if (c == '\n')
@@ -266,7 +274,7 @@ asm(".pushsection .text\n"
     "	btc $30, %rbx\n"
     "	mov %rbx, %cr0\n"
     "	vmmcall\n"
-    /* LMSW clearing PE is ignored; setting EM (bit 2) is a selective write. */
+    /* LMSW of PE | EM: EM (bit 2) changes, a selective write. */
     "l2_lmsw:\n"
     "	mov $0x5, %eax\n"
     "	lmsw %ax\n"
@@ -455,10 +463,18 @@ static void run_cr8_vintr(void)
  * exception_index after delivering it and delivered it again at the first
  * of them, inside the handler.  INTR is intercepted, so that a physical
  * interrupt taken in the guest ends the run instead.
+ *
+ * The PIT's IRQ 0 must already be latched in the master PIC (IRR bit 0)
+ * when VMRUN runs: then its further edges only kick the CPU.  A first edge
+ * during the handler would also raise CPU_INTERRUPT_POLL, whose handling
+ * resets exception_index before an exit request can see it, and the test
+ * would pass on a QEMU with the bug.
  */
 static void run_injected_intr(void)
 {
 	u64 h = (u64)(uintptr_t)l2_irq_handler;
+	u32 i;
+	u8 irr = 0;
 
 	setup_vmcb(0, 1, 0);
 	/* IDT vector 0x20: 64-bit interrupt gate (IF cleared on entry). */
@@ -470,6 +486,11 @@ static void run_injected_intr(void)
 	W64(VMCB_RIP) = (u64)(uintptr_t)l2_irq_wait;
 	W32(VMCB_EVENT_INJ) = 0x20 | (1U << 31);	/* type 0: INTR */
 	l2_irq_count = 0;
+	for (i = 0; i < 10000000 && !(irr & 1); i++) {
+		outb(0x20, 0x0a);			/* OCW3: read IRR */
+		irr = inb(0x20);
+	}
+	CHECK_EQ("the PIT's IRQ 0 is pending in the PIC (IRR bit 0)", irr & 1, 1);
 	vmrun();
 	CHECK_EQ("injected external interrupt: VMMCALL from its handler",
 		 W64(VMCB_EXIT_CODE), EXIT_VMMCALL);
@@ -498,6 +519,8 @@ static void run_cr0_selective_write(void)
 		 W64(VMCB_EXIT_INFO1), (1ULL << 63) | 3);
 	CHECK_EQ("  rip at the MOV", W64(VMCB_RIP),
 		 (u64)(uintptr_t)l2_cr0_sel + 8);
+	CHECK_EQ("  next_rip after it (NRIP save)", W64(VMCB_NEXT_RIP),
+		 (u64)(uintptr_t)l2_cr0_sel + 11);
 	W64(VMCB_RIP) = (u64)(uintptr_t)l2_lmsw;
 	vmrun();
 	CHECK_EQ("LMSW setting EM: CR0 selective write exit",
