@@ -93,11 +93,15 @@ trace_snapshot() {
 	grep -v '^#' $T/trace | head -n 30 | sed 's/^ *//' | cut -c1-220
 }
 t_kernel= t_init= t_done= last=0 shown=0
-while kill -0 $pid 2>/dev/null; do
+# The boot times: the first poll that sees each milestone on the console.
+milestones() {
 	now=$(( $(date +%s) - start ))
 	[ -z "$t_kernel" ] && grep -q 'Linux version' con.log && t_kernel=$now
 	[ -z "$t_init" ] && grep -q '^l2-workload: started' con.log && t_init=$now
 	[ -z "$t_done" ] && grep -q '^l2-workload: done' con.log && t_done=$now
+}
+while kill -0 $pid 2>/dev/null; do
+	milestones
 	n=$(wc -l < con.log)
 	if [ "$n" -gt "$shown" ]; then
 		sed -n "$((shown + 1)),${n}p" con.log | sed "s/^/[$now s] /"
@@ -119,11 +123,7 @@ while kill -0 $pid 2>/dev/null; do
 done
 wait $pid
 rc=$?
-# What the guest printed after the last poll, before it powered off.
-now=$(( $(date +%s) - start ))
-[ -z "$t_kernel" ] && grep -q 'Linux version' con.log && t_kernel=$now
-[ -z "$t_init" ] && grep -q '^l2-workload: started' con.log && t_init=$now
-[ -z "$t_done" ] && grep -q '^l2-workload: done' con.log && t_done=$now
+milestones	# what the guest printed after the last poll, before it powered off
 exec 3>&-
 if [ "$trace" = trace ]; then
 	echo 0 > $T/tracing_on

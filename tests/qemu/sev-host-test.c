@@ -304,6 +304,16 @@ static void set_seg(u32 off, u16 sel, u16 attrib)
 	W64(off + 8) = 0;
 }
 
+/* A 64-bit gate of TYPE (0x8e interrupt, 0xee DPL-3 interrupt) to CS 0x08. */
+static void set_gate(int vec, u8 *handler, u64 type)
+{
+	u64 h = (u64)(uintptr_t)handler;
+
+	g_idt[2 * vec] = (h & 0xffff) | (0x08ULL << 16) | (type << 40) |
+			 ((h >> 16) & 0xffff) << 48;
+	g_idt[2 * vec + 1] = h >> 32;
+}
+
 static void setup_vmcb(int sev, u32 asid, u64 cbit)
 {
 	u64 i;
@@ -322,14 +332,7 @@ static void setup_vmcb(int sev, u32 asid, u64 cbit)
 	g_pdpt[0] = (u64)(uintptr_t)g_pd | 0x3 | cbit;
 	/* 1-2 GiB: a 1 GiB guest page onto GPAs the NPT does not map. */
 	g_pdpt[1] = (1ULL << 30) | 0x83 | cbit;
-	/* IDT vector 0x80: 64-bit interrupt gate to the 0x08 code segment. */
-	{
-		u64 h = (u64)(uintptr_t)l2_softint_handler;
-
-		g_idt[2 * 0x80] = (h & 0xffff) | (0x08ULL << 16) |
-				  (0xeeULL << 40) | ((h >> 16) & 0xffff) << 48;
-		g_idt[2 * 0x80 + 1] = h >> 32;
-	}
+	set_gate(0x80, l2_softint_handler, 0xee);
 	for (i = 0; i < sizeof(msrpm); i++)
 		msrpm[i] = 0xff;	/* intercept every MSR */
 
@@ -472,15 +475,11 @@ static void run_cr8_vintr(void)
  */
 static void run_injected_intr(void)
 {
-	u64 h = (u64)(uintptr_t)l2_irq_handler;
 	u32 i;
 	u8 irr = 0;
 
 	setup_vmcb(0, 1, 0);
-	/* IDT vector 0x20: 64-bit interrupt gate (IF cleared on entry). */
-	g_idt[2 * 0x20] = (h & 0xffff) | (0x08ULL << 16) |
-			  (0x8eULL << 40) | ((h >> 16) & 0xffff) << 48;
-	g_idt[2 * 0x20 + 1] = h >> 32;
+	set_gate(0x20, l2_irq_handler, 0x8e);	/* IF cleared on entry */
 	W64(VMCB_INTERCEPT) |= ICPT(EXIT_INTR);
 	W64(VMCB_RFLAGS) = 0x202;
 	W64(VMCB_RIP) = (u64)(uintptr_t)l2_irq_wait;
