@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make qemu: build the patched QEMU in build/qemu into build/qemu-obj.
-# Only qemu-system-x86_64, with the fewest features the runner needs.
+# Only qemu-system-x86_64, with the fewest features the runner needs: TCG
+# for the emulated SEV host (L0), KVM for the VMM in the kernel under test.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -9,7 +10,7 @@ mkdir -p "$QOBJ"
 
 # Meson picks up ccache by itself when it is on PATH.
 opts=(--target-list=x86_64-softmmu --without-default-features
-      --enable-tcg --enable-nettle --enable-fdt=system --enable-pie --enable-plugins
+      --enable-tcg --enable-kvm --enable-nettle --enable-fdt=system --enable-pie --enable-plugins
       --disable-docs --disable-tools --disable-werror
       --with-git-submodules=ignore --prefix=/usr
       --firmwarepath=/usr/share/qemu:/usr/share/seabios:/usr/lib/ipxe/qemu)

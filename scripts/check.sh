@@ -114,6 +114,11 @@ gate initramfs "$TOP/scripts/initramfs.sh" || finish
 gate runner-selfcheck "$TOP/scripts/selfcheck.sh"
 gate sev-host "$TOP/scripts/sev-host-check.sh"
 gate psp-test "$TOP/scripts/psp-test.sh"
+# A real VMM (the series' QEMU, as in L0) boots a real SEV guest (Debian's
+# OVMF and kernel) in the kernel under test: once with KVM keeping the list
+# of shared pages, once with an exit per conversion; real-guest.sh checks
+# the guest's memory, that it runs encrypted, and who kept the list.
+gate real-guest env REAL_GUEST_MODES="sev sev-exit" "$TOP/scripts/real-guest.sh"
 # The benchmarks, short: they assert correctness only (exit counts, list
 # sizes, round trips); make bench runs them in full and prints the figures.
 gate bench-smoke env BENCH_KERNEL=test BENCH_ARGS="-n 2000 -r 100000 -m" \

@@ -2,7 +2,10 @@
 # In the kernel under test (L1): boot a real guest with a real VMM under
 # KVM and report how far it got and when.  The VMM, OVMF, the guest kernel
 # and the guest's initramfs come from scripts/vmm-cpio.sh (/usr/bin, /vmm).
-#   real-guest.sh plain|sev [PASSES] [TIMEOUT] [trace]
+#   real-guest.sh plain|sev|sev-exit [PASSES] [TIMEOUT] [trace]
+# sev-exit: an SEV guest whose VMM keeps the list of shared pages itself,
+# from an exit per KVM_HC_MAP_GPA_RANGE (sev-guest shared-gpa-tracking=off,
+# a property of the series' QEMU), as upstream KVM has it.
 # The guest's workload (tests/demo/l2-workload.c) writes and checks a
 # memory pattern PASSES times and powers the guest off.  Prints OVMF's and
 # the guest's console with the seconds since QEMU started, then one line
@@ -26,21 +29,22 @@ mkfifo mon.in mon.out
 # (docs/real-guest.md, "Where it stands").  nokaslr: the guest kernel runs
 # at the addresses of its vmlinux, so that a stuck RIP can be read.
 set -- -machine q35,accel=kvm -cpu host,host-phys-bits-limit=40 -smp 1 -m 512 -nodefaults -nographic \
-	-chardev pipe,id=mon0,path=mon -mon chardev=mon0,mode=readline -no-reboot \
+	-chardev pipe,id=mon0,path=mon -mon chardev=mon0,mode=readline -no-reboot -no-shutdown \
 	-drive if=pflash,format=raw,unit=0,file=/vmm/OVMF_CODE.fd,readonly=on \
 	-drive if=pflash,format=raw,unit=1,file=vars.fd \
 	-debugcon file:ovmf.log -global isa-debugcon.iobase=0x402 \
 	-serial file:con.log \
 	-kernel /vmm/vmlinuz -initrd /vmm/l2.cpio \
 	-append "console=ttyS0 earlyprintk=ttyS0 loglevel=6 nokaslr l2-workload.passes=$passes"
-if [ "$mode" = sev ]; then
+case $mode in sev|sev-exit)
 	# The C-bit and the reduction from CPUID 0x8000001F EBX, as QEMU checks them.
 	ebx=$("$here/sev_host_info" | sed -n 's/^cpuid 0x8000001f: .* ebx=\(0x[0-9a-f]*\) .*$/\1/p')
 	[ -n "$ebx" ] || { echo "real-guest: no CPUID 0x8000001F"; exit 1; }
 	cbit=$((ebx & 63)) red=$(((ebx >> 6) & 63))
-	set -- "$@" -machine confidential-guest-support=sev0 \
-		-object sev-guest,id=sev0,cbitpos=$cbit,reduced-phys-bits=$red,policy=0x1
-fi
+	sevopt=sev-guest,id=sev0,cbitpos=$cbit,reduced-phys-bits=$red,policy=0x1
+	[ "$mode" = sev-exit ] && sevopt=$sevopt,shared-gpa-tracking=off
+	set -- "$@" -machine confidential-guest-support=sev0 -object "$sevopt"
+esac
 echo "real-guest: $mode: $(qemu-system-x86_64 --version | head -n1), guest kernel $(cat /vmm/vmlinuz.release)"
 # With a fourth argument "trace": record KVM's exits, injected exceptions
 # and port I/O from the start (the oldest kept when the buffer fills), and
@@ -60,6 +64,9 @@ start=$(date +%s)
 qemu-system-x86_64 "$@" > qemu.out 2>&1 &
 pid=$!
 cat mon.out > mon.log &
+# A QEMU that refuses its command line exits at once: say why.
+sleep 2
+kill -0 $pid 2>/dev/null || { echo "real-guest: QEMU exited at once:"; cat qemu.out; exit 1; }
 exec 3> mon.in
 # KVM's statistics of the VM (debugfs), and where the guest is (the monitor).
 stats() {
@@ -92,7 +99,7 @@ trace_snapshot() {
 	done
 	grep -v '^#' $T/trace | head -n 30 | sed 's/^ *//' | cut -c1-220
 }
-t_kernel= t_init= t_done= last=0 shown=0
+t_kernel= t_init= t_done= last=0 shown=0 final= fstats=
 # The boot times: the first poll that sees each milestone on the console.
 milestones() {
 	now=$(( $(date +%s) - start ))
@@ -113,6 +120,16 @@ while kill -0 $pid 2>/dev/null; do
 		[ "$now" -ge 90 ] && [ -z "$t_kernel" ] && [ -z "${traced:-}" ] &&
 			{ traced=1; echo "[$now s] trace:"; trace_snapshot; }
 		last=$now
+	fi
+	# -no-shutdown: a guest that powered off leaves QEMU and KVM's
+	# statistics of the VM in place, to be read once, before quitting.
+	if [ -n "$t_done" ] && [ -z "$final" ] && grep -q 'reboot: Power down' con.log; then
+		final=1
+		fstats=$(stats)
+		echo "[$now s] at power-off: $fstats"
+		echo "info sev" >&3
+		sleep 1
+		echo quit >&3
 	fi
 	if [ "$now" -ge "$limit" ]; then
 		echo "[$now s] real-guest: giving up after $limit s"
@@ -138,6 +155,13 @@ if [ "$trace" = trace ]; then
 	fi
 fi
 sed -n "$((shown + 1)),\$p" con.log
+info=
+if [ -n "$final" ]; then
+	info=$(tr -d '\r' < mon.log | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' | sed -n '/info sev/,$p' |
+		grep -E '^(state|api version|migration ready|shared-gpa list kept by|map-gpa-range exits|shared pages|SEV is not)')
+	echo "real-guest: info sev at power-off:"
+	echo "$info" | sed 's/^/real-guest:   /'
+fi
 echo "real-guest: QEMU exited with $rc; its output:"
 tail -n 20 qemu.out
 echo "real-guest: OVMF debug port, last lines:"
@@ -145,8 +169,27 @@ tail -n 15 ovmf.log | tr -d '\r'
 echo "real-guest: $mode: ovmf-to-kernel ${t_kernel:--} s, kernel-to-init $([ -n "$t_init" ] && echo $((t_init - t_kernel)) || echo -) s, done ${t_done:--} s"
 # An SEV guest must also say that it runs encrypted (l2-workload.c).
 sev_ok=1
-if [ "$mode" = sev ] && ! grep -q '^l2-workload: kernel: Memory Encryption Features active: AMD SEV' con.log; then
-	echo "real-guest: sev: the guest kernel did not report AMD SEV active"
+if [ "$mode" != plain ] && ! grep -q '^l2-workload: kernel: Memory Encryption Features active: AMD SEV' con.log; then
+	echo "real-guest: $mode: the guest kernel did not report AMD SEV active"
 	sev_ok=0
 fi
+# The guest's page encryption changes, over its whole boot: KVM's count of
+# hypercalls (all kinds; an SEV guest with one vCPU makes little else),
+# the exits to the VMM, and who kept the list of shared pages.
+stat() { v=$(echo " $fstats " | sed -n "s/.* $1=\([0-9]*\) .*/\1/p"); echo "${v:-0}"; }
+field() { echo "$info" | sed -n "s/^$1: //p"; }
+case $mode in sev|sev-exit)
+	qshared=$(field 'shared pages') calls=$(stat hypercalls) exits=$(field 'map-gpa-range exits') kept=$(field 'shared-gpa list kept by')
+	ranges=$(stat shared_gpa_ranges) shared=$(( $(stat shared_gpa_pages_shared) - $(stat shared_gpa_pages_private) ))
+	echo "real-guest: $mode: $calls hypercalls, ${exits:-?} KVM_HC_MAP_GPA_RANGE exits to the VMM, list kept by ${kept:-?}:" \
+		"KVM's $ranges ranges, $shared pages shared; QEMU's ${qshared:--} pages shared;" \
+		"migration ready: $(field 'migration ready')"
+	if [ "$calls" = 0 ]; then
+		echo "real-guest: $mode: the guest made no hypercall"; sev_ok=0
+	elif [ "$mode" = sev ] && { [ "$exits" != 0 ] || [ "$kept" != KVM ] || [ "$ranges" = 0 ]; }; then
+		echo "real-guest: sev: want every conversion kept by KVM, without an exit"; sev_ok=0
+	elif [ "$mode" = sev-exit ] && { [ "${exits:-0}" = 0 ] || [ "$kept" != QEMU ]; }; then
+		echo "real-guest: sev-exit: want the conversions to exit to QEMU"; sev_ok=0
+	fi
+esac
 grep -q '^l2-workload: done' con.log && ! grep -q MISMATCH con.log && [ $sev_ok = 1 ]
