@@ -123,7 +123,7 @@ while kill -0 $pid 2>/dev/null; do
 	fi
 	# -no-shutdown: a guest that powered off leaves QEMU and KVM's
 	# statistics of the VM in place, to be read once, before quitting.
-	if [ -n "$t_done" ] && [ -z "$final" ] && grep -q 'reboot: Power down' con.log; then
+	if [ -z "$final" ] && grep -q "reboot: Power down" con.log; then
 		final=1
 		fstats=$(stats)
 		echo "[$now s] at power-off: $fstats"
