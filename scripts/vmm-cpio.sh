@@ -5,6 +5,9 @@
 #   /usr/bin/qemu-system-x86_64 (VMM_QEMU; Debian's by default) with every
 #     library ldd names, and the few ROMs it loads by default;
 #   /vmm/OVMF_CODE.fd, /vmm/OVMF_VARS.fd: Debian's ovmf package, as shipped;
+#   /vmm/OVMF_VARS_MIG.fd: the same variables and SevLiveMigrationEnabled,
+#     which has an SEV guest declare itself ready for migration
+#     (scripts/ovmf-vars.py says why);
 #   /vmm/vmlinuz: a guest kernel we did not build, Debian's
 #     linux-image-amd64 (downloaded with apt-get download, unpacked);
 #   /vmm/l2.cpio: the guest's initramfs, tests/demo/l2-workload as /init.
@@ -52,6 +55,7 @@ for f in kvmvapic.bin linuxboot_dma.bin multiboot_dma.bin; do
 done
 cp /usr/share/OVMF/OVMF_CODE_4M.fd "$root/vmm/OVMF_CODE.fd"
 cp /usr/share/OVMF/OVMF_VARS_4M.fd "$root/vmm/OVMF_VARS.fd"
+python3 "$TOP/scripts/ovmf-vars.py" /usr/share/OVMF/OVMF_VARS_4M.fd "$root/vmm/OVMF_VARS_MIG.fd"
 tmp=$(mktemp -d)
 dpkg-deb -x "$deb" "$tmp"
 cp "$tmp"/boot/vmlinuz-* "$root/vmm/vmlinuz"

@@ -19,7 +19,8 @@
  *   l2-workload: kernel: Memory Encryption Features active: AMD SEV
  *
  * which tells an SEV guest that really runs encrypted from one that only
- * was launched as such.
+ * was launched as such, and the kernel's line on whether its firmware
+ * enabled live migration (setup_efi_kvm_sev_migration()).
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -62,26 +63,33 @@ static unsigned long cmdline_passes(void)
 	return p ? strtoul(p + strlen("l2-workload.passes="), NULL, 10) : 0;
 }
 
-/* The kernel log's memory encryption line (pr_info: not on the console). */
+/*
+ * The kernel log's lines on memory encryption and on live migration
+ * (pr_info: not on the console).
+ */
 static void print_mem_encrypt(void)
 {
-	static const char key[] = "Memory Encryption Features active";
+	static const char *const keys[] = {
+		"Memory Encryption Features active",
+		"setup_efi_kvm_sev_migration",
+	};
 	char rec[1024], *p, *e;
 	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	unsigned int k;
 	ssize_t n;
 
 	if (fd < 0)
 		return;
 	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0) {
 		rec[n] = 0;
-		p = strstr(rec, key);
+		for (k = 0, p = NULL; !p && k < sizeof(keys) / sizeof(keys[0]); k++)
+			p = strstr(rec, keys[k]);
 		if (!p)
 			continue;
 		e = strchr(p, '\n');
 		if (e)
 			*e = 0;
 		printf("l2-workload: kernel: %s\n", p);
-		break;
 	}
 	close(fd);
 }
