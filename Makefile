@@ -7,7 +7,7 @@ S := scripts
 
 .PHONY: all help deps tree export qemu-tree qemu-export tree-status qemu sev-noncoherent \
 	qemu-test kernel selftests programs initramfs vmtest runner-test \
-	selfcheck sev-host psp-test lint roundtrip check demo real-guest bench base-run clean
+	selfcheck sev-host psp-test lint roundtrip check demo real-guest migrate bench base-run clean
 
 all: check
 
@@ -107,6 +107,10 @@ demo: deps
 ## make real-guest: a real VMM boots OVMF and Debian's kernel inside the kernel under test
 real-guest: deps
 	@$(S)/real-guest.sh
+
+## make migrate: the series' QEMU live-migrates a real SEV guest inside the kernel under test
+migrate: deps
+	@$(S)/migrate.sh
 
 ## make bench: benchmarks that print figures
 bench: deps

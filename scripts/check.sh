@@ -114,11 +114,15 @@ gate initramfs "$TOP/scripts/initramfs.sh" || finish
 gate runner-selfcheck "$TOP/scripts/selfcheck.sh"
 gate sev-host "$TOP/scripts/sev-host-check.sh"
 gate psp-test "$TOP/scripts/psp-test.sh"
-# A real VMM (the series' QEMU, as in L0) boots a real SEV guest (Debian's
-# OVMF and kernel) in the kernel under test: once with KVM keeping the list
-# of shared pages, once with an exit per conversion; real-guest.sh checks
-# the guest's memory, that it runs encrypted, and who kept the list.
-gate real-guest env REAL_GUEST_MODES="sev sev-exit" "$TOP/scripts/real-guest.sh"
+# A real VMM (the series' QEMU, as in L0) live-migrates a real SEV guest
+# (Debian's OVMF and kernel) in the kernel under test, between two QEMUs:
+# once with KVM keeping the list of shared pages and sorting each batch,
+# once with QEMU keeping it from an exit per conversion.  migrate.sh checks
+# that the guest runs encrypted, who kept the list, that migration is
+# refused before the guest is ready, fails with a wrong PDH and survives a
+# cancel (kvm), that every page went with the type of the guest's list,
+# and that the workload goes on checking its memory on the target.
+gate migrate env MIGRATE_MODES="kvm exit" "$TOP/scripts/migrate.sh"
 # The benchmarks, short: they assert correctness only (exit counts, list
 # sizes, round trips); make bench runs them in full and prints the figures.
 gate bench-smoke env BENCH_KERNEL=test BENCH_ARGS="-n 2000 -r 100000 -m" \

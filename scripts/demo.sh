@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: fetch the base, apply the series, build the kernel, boot it
 # under QEMU TCG and show the series at work: in-kernel KVM_HC_MAP_GPA_RANGE,
-# then SEV guests migrated between two VMs on the emulated SEV host.
+# then SEV guests migrated between two VMs on the emulated SEV host, then a
+# real SEV guest live-migrated between two QEMUs.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -25,3 +26,10 @@ status=$(cat "$RESULTS/demo.status")
 echo
 echo "demo: $status (serial log: $RESULTS/demo.log)"
 case $status in PASS*) ;; *) exit 1 ;; esac
+
+# A real SEV guest (Debian's OVMF and kernel) live-migrated by the series'
+# QEMU inside the patched kernel: with KVM keeping the list of shared
+# pages, then with QEMU keeping it from the exits, as upstream KVM has it.
+echo
+say "live-migrating a real SEV guest between two QEMUs in the patched kernel (scripts/migrate.sh)"
+MIGRATE_MODES=${MIGRATE_MODES:-kvm exit} "$TOP/scripts/migrate.sh" || exit 1
