@@ -12,6 +12,7 @@
  * and writes the next one, page by page, so that a page that a migration
  * moved with a stale or garbled content is caught on the next pass.  The
  * buffer is ordinary memory: private in an SEV guest.
+ * With "l2-workload.pause_ms=M", sleeps M ms after each pass.
  * Runs until powered off; with "l2-workload.passes=N" on the kernel
  * command line, powers the guest off after N passes.  First it prints the
  * kernel's "Memory Encryption Features active" line, if any, as
@@ -46,7 +47,8 @@ static uint64_t pattern(uint64_t pass, uint64_t word)
 	return x;
 }
 
-static unsigned long cmdline_passes(void)
+/* The value of "l2-workload.NAME=" on the kernel command line, or 0. */
+static unsigned long cmdline_param(const char *name)
 {
 	char buf[4096], *p;
 	int fd = open("/proc/cmdline", O_RDONLY);
@@ -59,8 +61,8 @@ static unsigned long cmdline_passes(void)
 	if (n <= 0)
 		return 0;
 	buf[n] = 0;
-	p = strstr(buf, "l2-workload.passes=");
-	return p ? strtoul(p + strlen("l2-workload.passes="), NULL, 10) : 0;
+	p = strstr(buf, name);
+	return p ? strtoul(p + strlen(name), NULL, 10) : 0;
 }
 
 /*
@@ -105,7 +107,7 @@ static double now(void)
 int main(void)
 {
 	uint64_t words = (uint64_t)BUF_MIB * MIB / 8, i, pass;
-	unsigned long passes;
+	unsigned long passes, pause_ms;
 	uint64_t *buf;
 	double t0;
 	int fd;
@@ -121,7 +123,8 @@ int main(void)
 		dup2(fd, 1);
 		dup2(fd, 2);
 	}
-	passes = cmdline_passes();
+	passes = cmdline_param("l2-workload.passes=");
+	pause_ms = cmdline_param("l2-workload.pause_ms=");
 	print_mem_encrypt();
 	buf = malloc(words * 8);
 	if (!buf) {
@@ -148,6 +151,8 @@ int main(void)
 		printf("l2-workload: pass %llu: %d MiB checked, ok (%.1f s)\n",
 		       (unsigned long long)pass, BUF_MIB, now() - t0);
 		fflush(stdout);
+		if (pause_ms)
+			usleep(pause_ms * 1000);
 	}
 	printf("l2-workload: done\n");
 	fflush(stdout);
